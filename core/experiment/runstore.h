@@ -1,0 +1,43 @@
+#pragma once
+
+#include "experiment/runrecord.h"
+
+#include <QString>
+#include <QVector>
+
+namespace lab {
+
+/**
+ * The folder of runs: one sub-folder per run named "<yyyyMMdd-HHmmss>-<model_type>"
+ * holding record.json, model.mnlm, checkpoint.mnck and exported charts.
+ */
+class RunStore
+{
+public:
+    explicit RunStore(const QString &root);
+
+    QString root() const { return m_root; }
+
+    static constexpr const char *recordFileName = "record.json";
+    static constexpr const char *modelFileName = "model.mnlm";
+    static constexpr const char *checkpointFileName = "checkpoint.mnck";
+    static constexpr const char *bestModelFileName = "best.mnlm";
+
+    /** Creates a new, empty, uniquely named run folder. Throws LabError. */
+    QString createRunFolder(const QString &modelType) const;
+    /** Every run with a readable record, newest first. Unreadable folders are skipped. */
+    QVector<RunRecord> list() const;
+    /** Loads one run's record (folder and id filled). Throws LabError. */
+    RunRecord load(const QString &folder) const;
+    /** Deletes a run folder (only folders inside the store). Throws LabError. */
+    void remove(const QString &folder) const;
+
+    static QString recordPath(const QString &folder);
+    static QString modelPath(const QString &folder);
+    static QString checkpointPath(const QString &folder);
+
+private:
+    QString m_root;
+};
+
+} // namespace lab

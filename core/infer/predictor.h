@@ -1,0 +1,48 @@
+#pragma once
+
+#include "data/dataset.h"
+#include "eval/confusionmatrix.h"
+#include "infer/modelfile.h"
+
+#include <array>
+#include <memory>
+#include <vector>
+
+namespace lab {
+
+/** Accuracy and confusion of a model on one image set. */
+struct Evaluation
+{
+    double accuracy = 0;     ///< percent
+    double loss = 0;         ///< mean cross-entropy
+    ConfusionMatrix confusion;
+    std::vector<float> probabilities;   ///< count×10
+};
+
+/**
+ * A trained network ready to answer: built from a ModelFile, checks that the weights
+ * match the spec, and predicts from 28×28 images in [0,1] (it applies the model's own
+ * normalisation). Single-threaded use per instance.
+ */
+class Predictor
+{
+public:
+    /** Throws LabError when the weights do not fit the spec. `name` is used in messages. */
+    explicit Predictor(const ModelFile &model, const QString &name = QString());
+    ~Predictor();
+    Predictor(Predictor &&) noexcept;
+    Predictor &operator=(Predictor &&) noexcept;
+
+    const ModelFile &model() const;
+
+    /** `pixels01`: 784 values, 0 = background, 1 = full ink. Returns softmax probabilities. */
+    std::array<float, 10> predict(const std::vector<float> &pixels01) const;
+    /** Evaluates on an already-normalised image set (with its own norm re-applied if different). */
+    Evaluation evaluate(const ImageSet &set) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace lab

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace lab {
+
+enum class OptimizerKind { Adam, AdamW, Sgd, RmsProp };
+enum class ScheduleKind { Constant, Step, Cosine, OneCycle };
+
+/** On-the-fly, seeded augmentation of training images (never of test images). */
+struct AugmentConfig
+{
+    bool enabled = false;
+    double maxShiftPixels = 2.0;
+    double maxRotationDegrees = 10.0;
+    double maxScale = 0.1;            ///< scale drawn from [1 - maxScale, 1 + maxScale]
+    double elasticAlpha = 0.0;        ///< 0 = no elastic distortion
+
+    QJsonObject toJson() const;
+    static AugmentConfig fromJson(const QJsonObject &json);
+    bool operator==(const AugmentConfig &o) const;
+};
+
+/**
+ * Every hyperparameter of one training run. `validate()` lists what is out of range,
+ * each message naming the field and the allowed range.
+ */
+struct TrainConfig
+{
+    int epochs = 10;
+    int batchSize = 50;
+    double learningRate = 1e-3;
+    OptimizerKind optimizer = OptimizerKind::Adam;
+    double momentum = 0.9;            ///< SGD and RMSprop
+    bool nesterov = false;            ///< SGD
+    double weightDecay = 0.0;
+    quint64 seed = 1;
+    int threads = 0;                  ///< 0 = all cores
+
+    ScheduleKind schedule = ScheduleKind::Constant;
+    int warmupEpochs = 0;             ///< linear warm-up from lr/10 … lr, before any schedule
+    int stepEpochs = 10;              ///< Step: multiply by `stepGamma` every stepEpochs
+    double stepGamma = 0.1;
+
+    AugmentConfig augment;
+    double validationFraction = 0.0;  ///< taken from the end of a seeded shuffle of the train set
+    bool keepBestModel = false;       ///< save the best-validation (or best-test) epoch's model
+    int earlyStoppingPatience = 0;    ///< 0 = off; epochs without validation improvement
+    int maxBatchesPerEpoch = 0;       ///< 0 = all; benchmarks and smoke tests only
+    bool diagnostics = true;          ///< dead units, gradient and weight norms per layer
+
+    static constexpr int maxEpochs = 10000;
+    static constexpr int maxBatchSize = 60000;
+
+    QStringList validate() const;
+    /** Throws LabError listing every problem, prefixed with `where`. */
+    void ensureValid(const QString &where) const;
+    int effectiveThreads() const;
+
+    QJsonObject toJson() const;
+    /** Missing fields keep their defaults; bad values throw LabError naming `where`. */
+    static TrainConfig fromJson(const QJsonObject &json, const QString &where);
+    bool operator==(const TrainConfig &o) const;
+
+    static QString optimizerName(OptimizerKind k);   ///< "Adam", "AdamW", "SGD", "RMSprop"
+    static bool optimizerFromName(const QString &name, OptimizerKind *out);
+    static QString scheduleName(ScheduleKind k);     ///< "constant", "step", "cosine", "onecycle"
+    static bool scheduleFromName(const QString &name, ScheduleKind *out);
+};
+
+} // namespace lab

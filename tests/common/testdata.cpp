@@ -1,0 +1,78 @@
+#include "testdata.h"
+
+#include "data/datalocator.h"
+#include "data/dataset.h"
+#include "data/idxfile.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <random>
+
+namespace TestData {
+
+static QStringList candidateFolders()
+{
+    QStringList folders;
+    const QString fromEnv = qEnvironmentVariable("MNIST_LAB_TEST_DATA");
+    if (!fromEnv.isEmpty())
+        folders << fromEnv;
+    folders << QStringLiteral(MNIST_LAB_TEST_DATA);
+    folders << lab::DataLocator::userDataFolder();
+    return folders;
+}
+
+QString realMnistFolder()
+{
+    for (const QString &folder : candidateFolders()) {
+        if (lab::Dataset::looksComplete(folder))
+            return QDir(folder).absolutePath();
+    }
+    return QString();
+}
+
+QString missingMnistMessage()
+{
+    return QStringLiteral("the MNIST idx files were not found in any of: %1; "
+                          "run `mnist-lab-cli download` or set MNIST_LAB_TEST_DATA")
+        .arg(candidateFolders().join(QStringLiteral(", ")));
+}
+
+bool inCi()
+{
+    return qEnvironmentVariable("CI").compare(QStringLiteral("true"), Qt::CaseInsensitive) == 0;
+}
+
+void writeSyntheticMnist(const QString &folder, int trainCount, int testCount, bool gzip, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> noise(0, 40);
+    auto makeSplit = [&](const QString &prefix, int count) {
+        lab::IdxFile images;
+        images.dims = {count, 28, 28};
+        images.bytes = QByteArray(qsizetype(count) * 784, '\0');
+        lab::IdxFile labels;
+        labels.dims = {count};
+        labels.bytes = QByteArray(count, '\0');
+        for (int i = 0; i < count; ++i) {
+            const int label = i % 10;
+            labels.bytes[i] = char(label);
+            uchar *img = reinterpret_cast<uchar *>(images.bytes.data()) + qsizetype(i) * 784;
+            for (int p = 0; p < 784; ++p)
+                img[p] = uchar(noise(rng));
+            // A 4-pixel-wide vertical bar whose column depends on the class.
+            const int x0 = 2 + label * 2;
+            for (int y = 4; y < 24; ++y)
+                for (int x = x0; x < x0 + 4; ++x)
+                    img[y * 28 + x] = uchar(200 + noise(rng));
+        }
+        const QString ext = gzip ? QStringLiteral(".gz") : QString();
+        images.write(folder + u'/' + prefix + QStringLiteral("-images-idx3-ubyte") + ext);
+        labels.write(folder + u'/' + prefix + QStringLiteral("-labels-idx1-ubyte") + ext);
+    };
+    QDir().mkpath(folder);
+    makeSplit(QStringLiteral("train"), trainCount);
+    makeSplit(QStringLiteral("t10k"), testCount);
+}
+
+} // namespace TestData

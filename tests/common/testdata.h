@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QString>
+
+/**
+ * Test data for every test executable: the real MNIST folder for end-to-end tests, and
+ * small synthetic idx sets that unit tests write themselves.
+ */
+namespace TestData {
+
+/**
+ * The real MNIST folder: $MNIST_LAB_TEST_DATA, else the build's MNIST_LAB_TEST_DATA
+ * (../shared/data/mnist beside the source tree), else the user's data folder (filled by
+ * `mnist-lab-cli download` when it is missing). Returns an empty string when none is
+ * complete; use the MNIST_FOLDER_OR_SKIP macro, which fails in CI and skips visibly elsewhere.
+ */
+QString realMnistFolder();
+
+/** Why realMnistFolder() came back empty (the places it looked). */
+QString missingMnistMessage();
+
+/** True when running in CI (CI=true): missing data must fail, never skip. */
+bool inCi();
+
+/**
+ * Writes a learnable synthetic MNIST-format set into `folder` (the four files, raw or
+ * gzip): class k is a bright bar at a class-specific place, with seeded noise.
+ */
+void writeSyntheticMnist(const QString &folder, int trainCount, int testCount,
+                         bool gzip = true, unsigned seed = 7);
+
+} // namespace TestData
+
+#define MNIST_FOLDER_OR_SKIP(var)                                                   \
+    const QString var = TestData::realMnistFolder();                                \
+    if (var.isEmpty()) {                                                            \
+        if (TestData::inCi())                                                       \
+            QFAIL(qPrintable(TestData::missingMnistMessage()));                     \
+        QSKIP(qPrintable(QStringLiteral("skipped: no MNIST (") + TestData::missingMnistMessage() + u')')); \
+    }
