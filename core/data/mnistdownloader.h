@@ -34,6 +34,8 @@ public:
         QString name;         ///< e.g. "train-images-idx3-ubyte.gz"
         QString gzMd5;        ///< md5 of the .gz as published, lowercase hex
         QString rawMd5;       ///< md5 of the inflated content, lowercase hex
+        qint64 gzSize = -1;   ///< bytes of the .gz as published (-1: unknown)
+        qint64 rawSize = -1;  ///< bytes once inflated (-1: unknown)
     };
 
     explicit MnistDownloader(QObject *parent = nullptr);
@@ -49,6 +51,8 @@ public:
     /** Replaces the mirror list (base URLs; the file name is appended after a '/'). */
     void setMirrors(const QStringList &baseUrls);
     QStringList mirrors() const;
+    /** Replaces the list of files to fetch (default: files()); for tests and other idx sets. */
+    void setFiles(const QList<FileInfo> &files);
 
     /**
      * Per-request limit: a transfer with no data for this long is abandoned and the next
