@@ -1,0 +1,134 @@
+// `predict`: what a model reads in pictures of digits (PNG, JPEG, … of any size, either
+// polarity), through exactly the canvas's preprocessing.
+#include "clisupport.h"
+#include "commands.h"
+
+#include "common/laberror.h"
+#include "infer/defaultmodel.h"
+#include "infer/digitpreprocessor.h"
+#include "infer/modelfile.h"
+#include "infer/predictor.h"
+
+#include <QColor>
+#include <QImage>
+#include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPainter>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cmath>
+
+namespace cli {
+
+namespace {
+
+/**
+ * A picture as the preprocessor wants it: luminance in [0,1]. Transparent pixels are
+ * flattened onto a background that contrasts with the opaque ones (a dark drawing on a
+ * transparent PNG becomes dark on white, a light one light on black), because the colour
+ * stored under alpha 0 is arbitrary.
+ */
+lab::GrayImage toGray(QImage image)
+{
+    if (image.hasAlphaChannel()) {
+        image = image.convertToFormat(QImage::Format_ARGB32);
+        double sum = 0, weight = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            const QRgb *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+            for (int x = 0; x < image.width(); ++x) {
+                const double a = qAlpha(line[x]) / 255.0;
+                sum += a * qGray(line[x]);
+                weight += a;
+            }
+        }
+        const bool darkContent = weight <= 0 || sum / weight < 128;
+        QImage flat(image.size(), QImage::Format_RGB32);
+        flat.fill(darkContent ? Qt::white : Qt::black);
+        QPainter painter(&flat);
+        painter.drawImage(0, 0, image);
+        painter.end();
+        image = flat;
+    }
+    image = image.convertToFormat(QImage::Format_Grayscale8);
+    lab::GrayImage gray;
+    gray.width = image.width();
+    gray.height = image.height();
+    gray.values.resize(size_t(gray.width) * size_t(gray.height));
+    for (int y = 0; y < gray.height; ++y) {
+        const uchar *line = image.constScanLine(y);
+        for (int x = 0; x < gray.width; ++x)
+            gray.values[size_t(y) * gray.width + x] = line[x] / 255.0f;
+    }
+    return gray;
+}
+
+/** A JSON string literal, escaped. */
+QString jsonString(const QString &s)
+{
+    const QByteArray array = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(array.mid(1, array.size() - 2));
+}
+
+} // namespace
+
+int predictCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Predicts the digit in each image (PNG, JPEG, BMP … of any size; dark ink on light or light on dark, "
+        "detected). Prints one JSON line per image: {\"file\", \"digit\", \"probabilities\"}. "
+        "An image with no ink gets \"digit\": null. An unreadable image gets an error line on stderr; "
+        "the others are still predicted and the exit code is 1."));
+    parser.addOptions({
+        {QStringLiteral("model"), QStringLiteral("model file (.mnlm); default: the bundled model"), QStringLiteral("FILE")},
+    });
+    parser.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("image files"), QStringLiteral("IMAGE..."));
+    int exitCode = 0;
+    if (!parseOrExplain(parser, QStringLiteral("predict"), args, &exitCode))
+        return exitCode;
+    const QStringList images = parser.positionalArguments();
+    if (images.isEmpty()) {
+        QTextStream(stderr) << "mnist-lab-cli predict: give at least one IMAGE (see --help)\n";
+        return 2;
+    }
+
+    const bool custom = parser.isSet(QStringLiteral("model"));
+    const QString modelName = custom ? parser.value(QStringLiteral("model")) : lab::DefaultModel::resourcePath();
+    const lab::Predictor predictor(custom ? lab::ModelFile::load(modelName) : lab::DefaultModel::load(), modelName);
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    int failures = 0;
+    for (const QString &path : images) {
+        QImageReader reader(path);
+        reader.setAutoTransform(true);   // phone photos carry their rotation in EXIF
+        const QImage image = reader.read();
+        if (image.isNull()) {
+            err << "mnist-lab-cli predict: error: " << path << ": cannot read image (" << reader.errorString() << ")\n";
+            err.flush();
+            ++failures;
+            continue;
+        }
+        const lab::PreparedDigit digit = lab::DigitPreprocessor::prepareAuto(toGray(image));
+        out << "{\"file\":" << jsonString(path);
+        if (!digit.hasInk) {
+            out << ",\"digit\":null,\"probabilities\":null,\"note\":\"no ink found\"}\n";
+            out.flush();
+            continue;
+        }
+        const std::array<float, 10> p = predictor.predict(digit.pixels);
+        const int best = int(std::max_element(p.begin(), p.end()) - p.begin());
+        out << ",\"digit\":" << best << ",\"probabilities\":[";
+        for (int k = 0; k < 10; ++k) {
+            // Six decimals are plenty for a probability and keep the line readable.
+            out << (k ? "," : "") << QString::number(std::round(double(p[size_t(k)]) * 1e6) / 1e6, 'g', 6);
+        }
+        out << "]}\n";
+        out.flush();
+    }
+    return failures == 0 ? 0 : 1;
+}
+
+} // namespace cli
