@@ -1,0 +1,64 @@
+#pragma once
+
+#include "model/networkspec.h"
+#include "train/trainconfig.h"
+
+#include <QByteArray>
+#include <QSize>
+#include <QString>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QSettings;
+QT_END_NAMESPACE
+
+namespace lab {
+
+/**
+ * The GUI's persistent settings with one typed getter/setter per value, so no raw
+ * QSettings key is spelled anywhere else. Backed by the application's QSettings
+ * (organisation/application names set in main(); tests enable QStandardPaths test mode).
+ */
+class AppSettings
+{
+public:
+    AppSettings();
+    ~AppSettings();
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray &geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray &state);
+
+    /** The last design on the Design page; `fallback` when none was saved or it is unreadable. */
+    NetworkSpec lastSpec(const NetworkSpec &fallback) const;
+    void setLastSpec(const NetworkSpec &spec);
+    /** The last hyperparameters on the Design page; `fallback` when none or unreadable. */
+    TrainConfig lastConfig(const TrainConfig &fallback) const;
+    void setLastConfig(const TrainConfig &config);
+
+    /** The MNIST folder chosen by the user; empty means "DataLocator's choice". */
+    QString dataFolder() const;
+    void setDataFolder(const QString &folder);
+    /** The run store folder chosen by the user; empty means "DataLocator's choice". */
+    QString runsFolder() const;
+    void setRunsFolder(const QString &folder);
+
+    /** Pixel size of exported chart PNGs. */
+    QSize exportSize() const;
+    void setExportSize(const QSize &size);
+    bool lossLogScale() const;
+    void setLossLogScale(bool on);
+
+    /** Where data/runs really are: the saved choice, else DataLocator's. */
+    QString effectiveDataFolder() const;
+    QString effectiveRunsFolder() const;
+
+    void sync();
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace lab

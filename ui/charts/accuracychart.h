@@ -1,0 +1,37 @@
+#pragma once
+
+#include "charts/xychartwidget.h"
+#include "experiment/runrecord.h"
+#include "train/epochmetrics.h"
+
+namespace lab {
+
+/** Train, test (and validation) accuracy per epoch, in percent; the y axis follows the data up to 100. */
+class AccuracyChart : public XyChartWidget
+{
+    Q_OBJECT
+
+public:
+    explicit AccuracyChart(QWidget *parent = nullptr);
+
+    void reset(int plannedEpochs);
+    void addEpoch(const EpochMetrics &metrics);
+    void showRecord(const RunRecord &record);
+
+    static QString trainName() { return tr("train accuracy"); }
+    static QString testName() { return tr("test accuracy"); }
+
+protected:
+    void refresh() override;
+
+private:
+    int m_plannedEpochs = 1;
+    QVector<QPointF> m_train;
+    QVector<QPointF> m_test;
+    QVector<QPointF> m_validation;
+    QLineSeries *m_trainSeries;
+    QLineSeries *m_testSeries;
+    QLineSeries *m_validationSeries;
+};
+
+} // namespace lab

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "charts/xychartwidget.h"
+#include "experiment/runrecord.h"
+#include "train/epochmetrics.h"
+
+namespace lab {
+
+/**
+ * Loss over training, x in epochs: every optimiser step's loss (faint), its smoothed
+ * curve (exponential moving average with bias correction), the epoch means of train and
+ * test (and validation) loss, and a dashed vertical marker at each hand-made learning-rate
+ * change. Linear or log scale.
+ */
+class LossChart : public XyChartWidget
+{
+    Q_OBJECT
+
+public:
+    explicit LossChart(QWidget *parent = nullptr);
+
+    /** Forgets everything; the x axis spans `plannedEpochs`. */
+    void reset(int plannedEpochs);
+    void addBatches(const QVector<BatchProgress> &steps);
+    void addEpoch(const EpochMetrics &metrics);
+    /** Marks a learning-rate change at `step` (1-based optimiser step). */
+    void addLrChange(qint64 step, double learningRate);
+    /** Replaces the markers with the changes a run recorded. */
+    void setLrChanges(const QVector<LrChange> &changes);
+    int lrChangeCount() const { return int(m_lrChanges.size()); }
+    /** Shows a finished or saved run: its thinned batch losses, epochs and lr changes. */
+    void showRecord(const RunRecord &record);
+
+    void setLogScale(bool log);
+    bool logScale() const { return yLogScale(); }
+
+    static QString rawName() { return tr("batch loss"); }
+    static QString smoothName() { return tr("batch loss (smoothed)"); }
+    static QString trainName() { return tr("train loss (epoch)"); }
+    static QString testName() { return tr("test loss (epoch)"); }
+
+Q_SIGNALS:
+    void logScaleToggled(bool log);
+
+protected:
+    void refresh() override;
+    void addContextActions(QMenu *menu) override;
+
+private:
+    void addLoss(qint64 step, double loss);
+    double stepToEpoch(qint64 step) const;
+
+    int m_plannedEpochs = 1;
+    int m_batchesPerEpoch = 0;
+    double m_ema = 0;
+    double m_emaWeight = 0;
+    QVector<QPointF> m_raw;
+    QVector<QPointF> m_smooth;
+    QVector<QPointF> m_train;
+    QVector<QPointF> m_test;
+    QVector<QPointF> m_validation;
+    QVector<QPair<qint64, double>> m_lrChanges;
+    QLineSeries *m_rawSeries;
+    QLineSeries *m_smoothSeries;
+    QLineSeries *m_trainSeries;
+    QLineSeries *m_testSeries;
+    QLineSeries *m_validationSeries;
+    QList<QLineSeries *> m_lrSeries;
+};
+
+} // namespace lab

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "charts/xychartwidget.h"
+#include "experiment/runrecord.h"
+
+namespace lab {
+
+/**
+ * One curve per run for comparison, each labelled with its model_type and key
+ * hyperparameters. The metric (test/train accuracy, test/train loss per epoch) is chosen
+ * from the context menu or setMetric().
+ */
+class OverlayChart : public XyChartWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Metric { TestAccuracy, TrainAccuracy, TestLoss, TrainLoss };
+
+    OverlayChart(Metric metric, QWidget *parent = nullptr);
+
+    void setRuns(const QVector<RunRecord> &runs);
+    void setMetric(Metric metric);
+    Metric metric() const { return m_metric; }
+    static QString metricName(Metric metric);
+    /** "2_HL_NN_v1 (784-50-50-10 relu, 10 ep, batch 50, Adam 0.001)". */
+    static QString runLabel(const RunRecord &record);
+
+protected:
+    void refresh() override;
+    void addContextActions(QMenu *menu) override;
+
+private:
+    Metric m_metric;
+    QVector<RunRecord> m_runs;
+    QList<QLineSeries *> m_series;
+};
+
+} // namespace lab

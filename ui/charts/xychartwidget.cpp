@@ -1,0 +1,195 @@
+#include "charts/xychartwidget.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+namespace lab {
+
+XyChartWidget::XyChartWidget(const QString &exportName, const QString &title, QWidget *parent)
+    : ChartWidget(exportName, parent)
+{
+    m_chart = new QChart;
+    m_chart->setTitle(title);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    // Animations would replay on every replace(): off.
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+    auto *x = new QValueAxis;
+    x->setLabelFormat(QStringLiteral("%g"));
+    auto *y = new QValueAxis;
+    y->setLabelFormat(QStringLiteral("%g"));
+    auto *ylog = new QLogValueAxis;
+    ylog->setLabelFormat(QStringLiteral("%g"));
+    ylog->setBase(10);
+    ylog->setMinorTickCount(-1);
+    m_xAxis = x;
+    m_yLinear = y;
+    m_yLog10 = ylog;
+    m_yAxis = y;
+    m_chart->addAxis(x, Qt::AlignBottom);
+    m_chart->addAxis(y, Qt::AlignLeft);
+
+    m_view = new QChartView(m_chart, this);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setContextMenuPolicy(Qt::NoContextMenu);   // ChartWidget's menu handles it
+    m_view->setMinimumSize(240, 180);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+
+    m_timer.setSingleShot(true);
+    m_timer.setInterval(refreshMilliseconds);
+    connect(&m_timer, &QTimer::timeout, this, [this] { refresh(); });
+}
+
+XyChartWidget::~XyChartWidget()
+{
+    // The unused y axis is not owned by the chart.
+    delete (m_yAxis == m_yLinear ? m_yLog10 : m_yLinear);
+}
+
+void XyChartWidget::scheduleRefresh()
+{
+    if (!m_timer.isActive())
+        m_timer.start();
+}
+
+void XyChartWidget::refreshNow()
+{
+    m_timer.stop();
+    refresh();
+}
+
+QLineSeries *XyChartWidget::addLineSeries(const QString &name, const QColor &color, qreal width, bool points)
+{
+    auto *s = new QLineSeries;
+    s->setName(name);
+    QPen pen(color);
+    pen.setWidthF(width);
+    s->setPen(pen);
+    s->setPointsVisible(points);
+    m_chart->addSeries(s);
+    s->attachAxis(m_xAxis);
+    s->attachAxis(m_yAxis);
+    return s;
+}
+
+void XyChartWidget::removeSeries(QXYSeries *series)
+{
+    m_markers.removeAll(series);
+    m_chart->removeSeries(series);
+    delete series;
+}
+
+void XyChartWidget::setMarkerSeries(QXYSeries *series)
+{
+    m_markers.append(series);
+}
+
+void XyChartWidget::replaceThinned(QXYSeries *series, const QVector<QPointF> &points, int maxPoints)
+{
+    if (points.size() <= maxPoints) {
+        series->replace(QList<QPointF>(points.cbegin(), points.cend()));
+        return;
+    }
+    const qsizetype stride = (points.size() + maxPoints - 1) / maxPoints;
+    QList<QPointF> thin;
+    thin.reserve(points.size() / stride + 2);
+    for (qsizetype i = 0; i < points.size(); i += stride)
+        thin.append(points.at(i));
+    if (thin.last() != points.last())
+        thin.append(points.last());
+    series->replace(thin);
+}
+
+void XyChartWidget::setXRange(qreal min, qreal max)
+{
+    if (max <= min)
+        max = min + 1;
+    m_xAxis->setRange(min, max);
+}
+
+void XyChartWidget::setYRange(qreal min, qreal max)
+{
+    if (m_yLog) {
+        min = qMax(min, 1e-6);
+        if (max <= min)
+            max = min * 10;
+    } else if (max <= min) {
+        max = min + 1;
+    }
+    m_yAxis->setRange(min, max);
+}
+
+void XyChartWidget::setYLogScale(bool log)
+{
+    if (log == m_yLog)
+        return;
+    QAbstractAxis *from = m_yAxis;
+    QAbstractAxis *to = log ? m_yLog10 : m_yLinear;
+    const QString title = from->titleText();
+    const QList<QAbstractSeries *> all = m_chart->series();
+    for (QAbstractSeries *s : all)
+        s->detachAxis(from);
+    m_chart->removeAxis(from);   // ownership returns to us
+    to->setTitleText(title);
+    m_chart->addAxis(to, Qt::AlignLeft);
+    for (QAbstractSeries *s : all)
+        s->attachAxis(to);
+    m_yAxis = to;
+    m_yLog = log;
+    refreshNow();
+}
+
+void XyChartWidget::setAxisTitles(const QString &x, const QString &y)
+{
+    m_xAxis->setTitleText(x);
+    m_yLinear->setTitleText(y);
+    m_yLog10->setTitleText(y);
+}
+
+QStringList XyChartWidget::seriesNames() const
+{
+    QStringList names;
+    for (QAbstractSeries *s : m_chart->series()) {
+        auto *xy = qobject_cast<QXYSeries *>(s);
+        if (xy && xy->count() > 0 && !m_markers.contains(xy))
+            names << xy->name();
+    }
+    return names;
+}
+
+int XyChartWidget::pointCount(const QString &name) const
+{
+    for (QAbstractSeries *s : m_chart->series())
+        if (auto *xy = qobject_cast<QXYSeries *>(s); xy && xy->name() == name)
+            return int(xy->count());
+    return 0;
+}
+
+int XyChartWidget::seriesCount() const
+{
+    return int(seriesNames().size());
+}
+
+QImage XyChartWidget::renderImage(const QSize &size)
+{
+    refreshNow();
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    // The chart is vector-drawn: render the scene scaled into the requested size.
+    const QRectF source = m_chart->geometry().isEmpty() ? m_chart->scene()->sceneRect() : m_chart->geometry();
+    m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), source, Qt::KeepAspectRatio);
+    painter.end();
+    return image;
+}
+
+} // namespace lab

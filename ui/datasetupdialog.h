@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QDialog>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+QT_END_NAMESPACE
+
+namespace lab {
+
+class MnistDownloader;
+
+/**
+ * Shown when no MNIST data is found: choose a folder that holds the four idx files, or
+ * download them (with progress, each file checked against its published md5).
+ */
+class DataSetupDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    /** `currentFolder` is where the data was looked for; `downloadFolder` where a download goes. */
+    DataSetupDialog(const QString &currentFolder, const QString &downloadFolder, QWidget *parent = nullptr);
+    ~DataSetupDialog() override;
+
+    /** The folder that now holds the data (valid after accept()). */
+    QString folder() const { return m_folder; }
+
+private:
+    void chooseFolder();
+    void startDownload();
+    void setBusy(bool busy);
+
+    QString m_folder;
+    QString m_downloadFolder;
+    MnistDownloader *m_downloader = nullptr;
+    QLabel *m_message;
+    QProgressBar *m_progress;
+    QLabel *m_file;
+    QPushButton *m_choose;
+    QPushButton *m_download;
+    QPushButton *m_cancel;
+};
+
+} // namespace lab

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "model/networkspec.h"
+#include "train/trainconfig.h"
+
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QAbstractButton;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QPushButton;
+class QTableView;
+class QUndoStack;
+QT_END_NAMESPACE
+
+namespace lab {
+
+class HyperparameterForm;
+class LayerTableModel;
+struct Preset;
+
+/**
+ * The Design screen: a layer-stack editor (table with inline editors, add / remove /
+ * move, undo / redo) validated live by shape inference, the hyperparameter form, the
+ * presets menu and the Train button, which is enabled only while both are valid.
+ */
+class DesignPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit DesignPage(QWidget *parent = nullptr);
+
+    NetworkSpec spec() const;
+    TrainConfig config() const;
+    /** Replaces design and hyperparameters (clears undo history). */
+    void setDesign(const NetworkSpec &spec, const TrainConfig &config);
+    /** Fills both from a preset (undoable for the layer stack). */
+    void applyPreset(const Preset &preset);
+
+    /** True when the stack fits and every hyperparameter is in range. */
+    bool canTrain() const;
+    /** Every problem in one readable text; empty when canTrain(). */
+    QString problemText() const;
+    /** Number of training images, for the work-per-epoch estimate. */
+    void setTrainCount(int count);
+
+    LayerTableModel *layerModel() const { return m_model; }
+    HyperparameterForm *form() const { return m_form; }
+    QUndoStack *undoStack() const { return m_undoStack; }
+    QMenu *presetsMenu() const { return m_presetsMenu; }
+    QAbstractButton *trainButton() const;
+
+Q_SIGNALS:
+    /** The user pressed Train on a valid design. */
+    void trainRequested();
+    void validityChanged(bool canTrain);
+
+private:
+    void buildPresetsMenu();
+    void addLayer(int typeIndex);
+    void removeSelected();
+    void moveSelected(int delta);
+    void refreshSummary();
+    int currentRow() const;
+
+    QUndoStack *m_undoStack;
+    LayerTableModel *m_model;
+    HyperparameterForm *m_form;
+    QTableView *m_table;
+    QLineEdit *m_name;
+    QLabel *m_input;
+    QLabel *m_summary;
+    QLabel *m_banner;
+    QMenu *m_presetsMenu;
+    QPushButton *m_train;
+    int m_trainCount = 60000;
+    bool m_lastValid = false;
+};
+
+} // namespace lab

@@ -1,0 +1,171 @@
+#include "design/hyperparameterform.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <limits>
+
+namespace lab {
+
+namespace {
+const OptimizerKind kOptimizers[] = {OptimizerKind::Adam, OptimizerKind::AdamW, OptimizerKind::Sgd, OptimizerKind::RmsProp};
+const ScheduleKind kSchedules[] = {ScheduleKind::Constant, ScheduleKind::Step, ScheduleKind::Cosine, ScheduleKind::OneCycle};
+} // namespace
+
+HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
+{
+    m_epochs = new QSpinBox(this);
+    m_epochs->setRange(1, TrainConfig::maxEpochs);
+    m_batchSize = new QSpinBox(this);
+    m_batchSize->setRange(1, TrainConfig::maxBatchSize);
+    m_learningRate = new QLineEdit(this);
+    m_learningRate->setPlaceholderText(QStringLiteral("e.g. 1e-3"));
+    m_optimizer = new QComboBox(this);
+    for (OptimizerKind k : kOptimizers)
+        m_optimizer->addItem(TrainConfig::optimizerName(k));
+    m_momentum = new QDoubleSpinBox(this);
+    m_momentum->setRange(0.0, 0.999);
+    m_momentum->setDecimals(3);
+    m_momentum->setSingleStep(0.01);
+    m_weightDecay = new QLineEdit(this);
+    m_weightDecay->setPlaceholderText(QStringLiteral("0"));
+    m_schedule = new QComboBox(this);
+    for (ScheduleKind k : kSchedules)
+        m_schedule->addItem(TrainConfig::scheduleName(k));
+    m_seed = new QSpinBox(this);
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_threads = new QSpinBox(this);
+    m_threads->setRange(0, 1024);
+    m_threads->setSpecialValueText(tr("all cores (%1)").arg(QThread::idealThreadCount()));
+    m_validation = new QDoubleSpinBox(this);
+    m_validation->setRange(0.0, 0.5);
+    m_validation->setSingleStep(0.05);
+    m_validation->setDecimals(2);
+    m_augment = new QCheckBox(tr("shift / rotate / scale training images"), this);
+    m_problems = new QLabel(this);
+    m_problems->setWordWrap(true);
+    m_problems->setStyleSheet(QStringLiteral("color: #a00000;"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Epochs"), m_epochs);
+    form->addRow(tr("Batch size"), m_batchSize);
+    form->addRow(tr("Learning rate"), m_learningRate);
+    form->addRow(tr("Optimizer"), m_optimizer);
+    form->addRow(tr("Momentum"), m_momentum);
+    form->addRow(tr("Weight decay"), m_weightDecay);
+    form->addRow(tr("LR schedule"), m_schedule);
+    form->addRow(tr("Seed"), m_seed);
+    form->addRow(tr("Threads"), m_threads);
+    form->addRow(tr("Validation split"), m_validation);
+    form->addRow(tr("Augmentation"), m_augment);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(form);
+    layout->addWidget(m_problems);
+    layout->addStretch(1);
+
+    auto notify = [this] {
+        if (m_updating)
+            return;
+        updateProblems();
+        Q_EMIT changed();
+    };
+    connect(m_epochs, &QSpinBox::valueChanged, this, notify);
+    connect(m_batchSize, &QSpinBox::valueChanged, this, notify);
+    connect(m_learningRate, &QLineEdit::textChanged, this, notify);
+    connect(m_optimizer, &QComboBox::currentIndexChanged, this, notify);
+    connect(m_momentum, &QDoubleSpinBox::valueChanged, this, notify);
+    connect(m_weightDecay, &QLineEdit::textChanged, this, notify);
+    connect(m_schedule, &QComboBox::currentIndexChanged, this, notify);
+    connect(m_seed, &QSpinBox::valueChanged, this, notify);
+    connect(m_threads, &QSpinBox::valueChanged, this, notify);
+    connect(m_validation, &QDoubleSpinBox::valueChanged, this, notify);
+    connect(m_augment, &QCheckBox::toggled, this, notify);
+
+    setConfig(TrainConfig());
+}
+
+bool HyperparameterForm::parseNumber(const QLineEdit *edit, double *out) const
+{
+    const QString text = edit->text().trimmed();
+    bool ok = false;
+    double v = text.toDouble(&ok);          // "1e-3", "0.001"
+    if (!ok)
+        v = QLocale().toDouble(text, &ok);  // "0,001" in a German locale
+    if (ok)
+        *out = v;
+    return ok;
+}
+
+TrainConfig HyperparameterForm::config() const
+{
+    TrainConfig c = m_base;
+    c.epochs = m_epochs->value();
+    c.batchSize = m_batchSize->value();
+    double v = 0;
+    c.learningRate = parseNumber(m_learningRate, &v) ? v : -1;   // -1: validate() names it
+    c.optimizer = kOptimizers[qMax(0, m_optimizer->currentIndex())];
+    c.momentum = m_momentum->value();
+    if (m_weightDecay->text().trimmed().isEmpty())
+        c.weightDecay = 0;
+    else
+        c.weightDecay = parseNumber(m_weightDecay, &v) ? v : -1;
+    c.schedule = kSchedules[qMax(0, m_schedule->currentIndex())];
+    c.seed = quint64(m_seed->value());
+    c.threads = m_threads->value();
+    c.validationFraction = m_validation->value();
+    c.augment.enabled = m_augment->isChecked();
+    return c;
+}
+
+void HyperparameterForm::setConfig(const TrainConfig &config)
+{
+    m_updating = true;
+    m_base = config;
+    m_epochs->setValue(config.epochs);
+    m_batchSize->setValue(config.batchSize);
+    m_learningRate->setText(QString::number(config.learningRate, 'g', 6));
+    m_optimizer->setCurrentText(TrainConfig::optimizerName(config.optimizer));
+    m_momentum->setValue(config.momentum);
+    m_weightDecay->setText(QString::number(config.weightDecay, 'g', 6));
+    m_schedule->setCurrentText(TrainConfig::scheduleName(config.schedule));
+    m_seed->setValue(int(qMin<quint64>(config.seed, quint64(std::numeric_limits<int>::max()))));
+    m_threads->setValue(config.threads);
+    m_validation->setValue(config.validationFraction);
+    m_augment->setChecked(config.augment.enabled);
+    m_updating = false;
+    updateProblems();
+    Q_EMIT changed();
+}
+
+QStringList HyperparameterForm::problems() const
+{
+    QStringList list;
+    double v = 0;
+    if (!parseNumber(m_learningRate, &v))
+        list << tr("learning_rate \"%1\" is not a number (e.g. 0.001 or 1e-3)").arg(m_learningRate->text());
+    if (!m_weightDecay->text().trimmed().isEmpty() && !parseNumber(m_weightDecay, &v))
+        list << tr("weight_decay \"%1\" is not a number").arg(m_weightDecay->text());
+    if (list.isEmpty())
+        list = config().validate();
+    return list;
+}
+
+void HyperparameterForm::updateProblems()
+{
+    const OptimizerKind opt = kOptimizers[qMax(0, m_optimizer->currentIndex())];
+    m_momentum->setEnabled(opt == OptimizerKind::Sgd || opt == OptimizerKind::RmsProp);
+    const QStringList list = problems();
+    m_problems->setText(list.join(u'\n'));
+    m_problems->setVisible(!list.isEmpty());
+}
+
+} // namespace lab

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "train/trainconfig.h"
+
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+QT_END_NAMESPACE
+
+namespace lab {
+
+/**
+ * The hyperparameters of a run as a form. Spin boxes enforce their ranges; values typed
+ * as text (learning rate, weight decay) are checked with TrainConfig::validate() and each
+ * problem is listed under the form, naming the field and the allowed range.
+ */
+class HyperparameterForm : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit HyperparameterForm(QWidget *parent = nullptr);
+
+    /** The config as edited; fields the form does not show keep the last setConfig() value. */
+    TrainConfig config() const;
+    void setConfig(const TrainConfig &config);
+    /** Empty when every field is valid, else one message per problem. */
+    QStringList problems() const;
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    void updateProblems();
+    bool parseNumber(const QLineEdit *edit, double *out) const;
+
+    TrainConfig m_base;
+    bool m_updating = false;
+    QSpinBox *m_epochs;
+    QSpinBox *m_batchSize;
+    QLineEdit *m_learningRate;
+    QComboBox *m_optimizer;
+    QDoubleSpinBox *m_momentum;
+    QLineEdit *m_weightDecay;
+    QComboBox *m_schedule;
+    QSpinBox *m_seed;
+    QSpinBox *m_threads;
+    QDoubleSpinBox *m_validation;
+    QCheckBox *m_augment;
+    QLabel *m_problems;
+};
+
+} // namespace lab

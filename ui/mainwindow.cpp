@@ -1,0 +1,246 @@
+#include "mainwindow.h"
+
+#include "aboutdialog.h"
+#include "appsettings.h"
+#include "charts/chartwidget.h"
+#include "data/datalocator.h"
+#include "data/dataset.h"
+#include "datasetupdialog.h"
+#include "design/designpage.h"
+#include "experiment/experimentrunner.h"
+#include "experiment/runrecord.h"
+#include "runs/runspage.h"
+#include "train/trainpage.h"
+
+// The Draw & test page is written separately; the window picks it up when it is there.
+#if __has_include("canvas/canvaspage.h")
+#include "canvas/canvaspage.h"
+#define MNIST_LAB_HAS_CANVAS 1
+#endif
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+namespace lab {
+
+#ifndef MNIST_LAB_HAS_CANVAS
+class CanvasPage : public QWidget {};
+#endif
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_settings(std::make_unique<AppSettings>())
+{
+    setWindowTitle(tr("MNIST Lab"));
+    setObjectName(QStringLiteral("MainWindow"));
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_design = new DesignPage(this);
+    m_train = new TrainPage(this);
+    m_runs = new RunsPage(this);
+    m_tabs->addTab(m_design, tr("&Design"));
+    m_tabs->addTab(m_train, tr("&Train"));
+    m_tabs->addTab(m_runs, tr("&Runs"));
+#ifdef MNIST_LAB_HAS_CANVAS
+    m_canvas = new CanvasPage(this);
+    m_canvas->setRunsFolder(runsFolder());
+    m_tabs->addTab(m_canvas, tr("Dra&w && test"));
+#endif
+    setCentralWidget(m_tabs);
+
+    // Design ↔ Train
+    connect(m_design, &DesignPage::trainRequested, this, &MainWindow::startTraining);
+    connect(m_train, &TrainPage::trainRequested, this, &MainWindow::startTraining);
+    connect(m_design, &DesignPage::validityChanged, this,
+            [this](bool ok) { m_train->setCanTrain(ok, m_design->problemText()); });
+    m_train->setCanTrain(m_design->canTrain(), m_design->problemText());
+    // Train → Runs (and the canvas gets each finished model)
+    connect(m_train, &TrainPage::runStarted, this, [this](const RunRecord &record) {
+        m_runs->refresh();
+        statusBar()->showMessage(tr("Training %1 in %2").arg(record.modelType, QDir::toNativeSeparators(record.folder)));
+    });
+    connect(m_train, &TrainPage::runEnded, this, [this](const RunRecord &record) {
+        m_runs->refresh();
+        statusBar()->showMessage(tr("%1: %2").arg(record.modelType, runStatusName(record.status)), 10000);
+        if (record.status == RunStatus::Finished)
+            useRunModel(record.folder, false);
+    });
+    connect(m_train, &TrainPage::runFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(message, 15000);
+    });
+    connect(m_runs, &RunsPage::testModelRequested, this, [this](const QString &folder) { useRunModel(folder, true); });
+
+    buildMenus();
+    readSettings();
+    m_runs->setRunsFolder(runsFolder());
+    statusBar()->showMessage(tr("Data: %1 · Runs: %2").arg(QDir::toNativeSeparators(dataFolder()),
+                                                          QDir::toNativeSeparators(runsFolder())));
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget *MainWindow::canvasPage() const { return m_canvas; }
+
+QString MainWindow::dataFolder() const { return m_settings->effectiveDataFolder(); }
+QString MainWindow::runsFolder() const { return m_settings->effectiveRunsFolder(); }
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Data folder…"), this, &MainWindow::chooseDataFolder);
+    file->addAction(tr("&Runs folder…"), this, &MainWindow::chooseRunsFolder);
+    file->addSeparator();
+    QAction *exportAll = file->addAction(tr("&Export all charts of this run"), m_train, &TrainPage::exportAllInteractive);
+    exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_design->undoStack()->createUndoAction(edit, tr("&Undo"));
+    QAction *redo = m_design->undoStack()->createRedoAction(edit, tr("&Redo"));
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    menuBar()->addMenu(m_design->presetsMenu());
+
+    QMenu *train = menuBar()->addMenu(tr("T&raining"));
+    QAction *start = train->addAction(tr("&Train"), this, &MainWindow::startTraining);
+    start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    train->addAction(tr("&Pause"), m_train, &TrainPage::pause);
+    train->addAction(tr("R&esume"), m_train, &TrainPage::resume);
+    train->addAction(tr("&Stop"), m_train, &TrainPage::stop);
+
+    QMenu *charts = menuBar()->addMenu(tr("&Charts"));
+    for (ChartWidget *chart : m_train->charts())
+        charts->addAction(tr("Export %1 chart…").arg(chart->exportName()), chart, &ChartWidget::exportInteractive);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About MNIST Lab"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::readSettings()
+{
+    const QByteArray geometry = m_settings->windowGeometry();
+    if (geometry.isEmpty())
+        resize(1280, 820);
+    else
+        restoreGeometry(geometry);
+    restoreState(m_settings->windowState());
+    const NetworkSpec spec = m_settings->lastSpec(m_design->spec());
+    const TrainConfig config = m_settings->lastConfig(m_design->config());
+    m_design->setDesign(spec, config);
+}
+
+void MainWindow::writeSettings()
+{
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    m_settings->setLastSpec(m_design->spec());
+    m_settings->setLastConfig(m_design->config());
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    writeSettings();
+    if (m_train->isRunning())
+        m_train->stop();   // the session joins its thread when the page is destroyed
+    event->accept();
+}
+
+void MainWindow::startTraining()
+{
+    if (!m_design->canTrain()) {
+        QMessageBox::warning(this, tr("Cannot train yet"), m_design->problemText());
+        m_tabs->setCurrentWidget(m_design);
+        return;
+    }
+    if (m_train->isRunning()) {
+        QMessageBox::information(this, tr("Training"), tr("A run is already going on: stop it first."));
+        m_tabs->setCurrentWidget(m_train);
+        return;
+    }
+    if (!Dataset::looksComplete(dataFolder())) {
+        ensureData();
+        if (!Dataset::looksComplete(dataFolder()))
+            return;
+    }
+    RunRequest request;
+    request.spec = m_design->spec();
+    if (request.spec.name.isEmpty())
+        request.spec.name = QStringLiteral("custom");
+    request.config = m_design->config();
+    request.dataFolder = dataFolder();
+    request.runsFolder = runsFolder();
+    m_settings->setLastSpec(request.spec);
+    m_settings->setLastConfig(request.config);
+    m_tabs->setCurrentWidget(m_train);
+    m_train->startRun(request);
+}
+
+void MainWindow::ensureData()
+{
+    if (Dataset::looksComplete(dataFolder()))
+        return;
+    DataSetupDialog dialog(dataFolder(), DataLocator::userDataFolder(), this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.folder().isEmpty()) {
+        m_settings->setDataFolder(dialog.folder());
+        statusBar()->showMessage(tr("Data: %1").arg(QDir::toNativeSeparators(dialog.folder())), 10000);
+    }
+}
+
+void MainWindow::chooseDataFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with the MNIST files"), dataFolder());
+    if (folder.isEmpty())
+        return;
+    if (!Dataset::looksComplete(folder)) {
+        QMessageBox::warning(this, tr("Data folder"),
+                             tr("%1 does not hold the four MNIST files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+                                "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; raw or .gz).")
+                                 .arg(QDir::toNativeSeparators(folder)));
+        return;
+    }
+    m_settings->setDataFolder(folder);
+}
+
+void MainWindow::chooseRunsFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for runs"), runsFolder());
+    if (folder.isEmpty())
+        return;
+    m_settings->setRunsFolder(folder);
+    m_runs->setRunsFolder(runsFolder());
+#ifdef MNIST_LAB_HAS_CANVAS
+    m_canvas->setRunsFolder(runsFolder());
+#endif
+}
+
+void MainWindow::useRunModel(const QString &runFolder, bool switchTab)
+{
+#ifdef MNIST_LAB_HAS_CANVAS
+    m_canvas->useRunModel(runFolder);
+    if (switchTab)
+        m_tabs->setCurrentWidget(m_canvas);
+#else
+    Q_UNUSED(runFolder);
+    Q_UNUSED(switchTab);
+#endif
+}
+
+void MainWindow::showAbout()
+{
+    AboutDialog dialog(this);
+    dialog.exec();
+}
+
+} // namespace lab

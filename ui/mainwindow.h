@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QMainWindow>
+
+QT_BEGIN_NAMESPACE
+class QTabWidget;
+QT_END_NAMESPACE
+
+namespace lab {
+
+class AppSettings;
+class DesignPage;
+class RunsPage;
+class TrainPage;
+class CanvasPage;
+
+/**
+ * The main window only wires pages together: Design → Train (a valid design starts a
+ * run), Train → Runs (a finished run appears in the table) → Draw & test (a run's model),
+ * plus menus, settings and the first-start data check.
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    DesignPage *designPage() const { return m_design; }
+    TrainPage *trainPage() const { return m_train; }
+    RunsPage *runsPage() const { return m_runs; }
+    /** Null when the canvas page is not built in. */
+    QWidget *canvasPage() const;
+    QTabWidget *tabs() const { return m_tabs; }
+
+    QString dataFolder() const;
+    QString runsFolder() const;
+
+public Q_SLOTS:
+    /** Starts a run with the Design page's spec and config. */
+    void startTraining();
+    /** On first start without data: asks for a folder or downloads MNIST. */
+    void ensureData();
+    void chooseDataFolder();
+    void chooseRunsFolder();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void readSettings();
+    void writeSettings();
+    void useRunModel(const QString &runFolder, bool switchTab);
+
+    std::unique_ptr<AppSettings> m_settings;
+    QTabWidget *m_tabs;
+    DesignPage *m_design;
+    TrainPage *m_train;
+    RunsPage *m_runs;
+    CanvasPage *m_canvas = nullptr;
+};
+
+} // namespace lab

@@ -1,0 +1,203 @@
+#include "runs/runspage.h"
+
+#include "charts/overlaychart.h"
+#include "common/laberror.h"
+#include "experiment/runstore.h"
+#include "runs/runtablemodel.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace lab {
+
+RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
+{
+    m_model = new RunTableModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(RunTableModel::SortRole);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(-1);   // match any column
+
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter runs (model_type, optimizer, status…)"));
+    m_filter->setClearButtonEnabled(true);
+    m_count = new QLabel(this);
+    auto *refresh = new QPushButton(tr("Refresh"), this);
+    m_open = new QPushButton(tr("Open folder"), this);
+    m_test = new QPushButton(tr("Test this model"), this);
+    m_test->setToolTip(tr("Draw digits for this run's model on the Draw & test page"));
+    m_delete = new QPushButton(tr("Delete…"), this);
+
+    m_view = new QTableView(this);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(RunTableModel::DateColumn, Qt::DescendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+
+    m_lossOverlay = new OverlayChart(OverlayChart::Metric::TestLoss, this);
+    m_accuracyOverlay = new OverlayChart(OverlayChart::Metric::TestAccuracy, this);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_filter, 1);
+    top->addWidget(m_count);
+    top->addWidget(refresh);
+    top->addWidget(m_open);
+    top->addWidget(m_test);
+    top->addWidget(m_delete);
+    auto *tablePanel = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tablePanel);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addLayout(top);
+    tableLayout->addWidget(m_view, 1);
+    auto *overlays = new QSplitter(Qt::Horizontal, this);
+    overlays->addWidget(m_accuracyOverlay);
+    overlays->addWidget(m_lossOverlay);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(tablePanel);
+    splitter->addWidget(overlays);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &RunsPage::onSelectionChanged);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &RunsPage::onSelectionChanged);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &RunsPage::onSelectionChanged);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::onSelectionChanged);
+    connect(refresh, &QPushButton::clicked, this, &RunsPage::refresh);
+    connect(m_delete, &QPushButton::clicked, this, &RunsPage::deleteSelectedInteractive);
+    connect(m_open, &QPushButton::clicked, this, &RunsPage::openSelectedFolder);
+    connect(m_test, &QPushButton::clicked, this, [this] {
+        const QVector<RunRecord> runs = selectedRuns();
+        if (runs.size() == 1)
+            Q_EMIT testModelRequested(runs.first().folder);
+    });
+    connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        Q_EMIT testModelRequested(index.data(RunTableModel::FolderRole).toString());
+    });
+    onSelectionChanged();
+}
+
+void RunsPage::setRunsFolder(const QString &folder)
+{
+    m_folder = folder;
+    refresh();
+}
+
+void RunsPage::refresh()
+{
+    QStringList selected;
+    for (const RunRecord &r : selectedRuns())
+        selected << r.folder;
+    QVector<RunRecord> runs;
+    if (!m_folder.isEmpty()) {
+        try {
+            runs = RunStore(m_folder).list();
+        } catch (const LabError &e) {
+            m_count->setText(e.message());
+        }
+    }
+    m_model->setRuns(runs);
+    selectRuns(selected);
+    onSelectionChanged();
+}
+
+QVector<RunRecord> RunsPage::selectedRuns() const
+{
+    QVector<RunRecord> out;
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    for (const QModelIndex &index : rows)
+        out.append(m_model->run(m_proxy->mapToSource(index).row()));
+    return out;
+}
+
+void RunsPage::selectRuns(const QStringList &folders)
+{
+    QItemSelection selection;
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        if (folders.contains(index.data(RunTableModel::FolderRole).toString()))
+            selection.select(index, m_proxy->index(row, RunTableModel::ColumnCount - 1));
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void RunsPage::onSelectionChanged()
+{
+    const QVector<RunRecord> runs = selectedRuns();
+    m_lossOverlay->setRuns(runs);
+    m_accuracyOverlay->setRuns(runs);
+    m_delete->setEnabled(!runs.isEmpty());
+    m_open->setEnabled(runs.size() == 1);
+    m_test->setEnabled(runs.size() == 1);
+    m_count->setText(tr("%1 of %2 runs").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
+}
+
+QString RunsPage::deleteRuns(const QStringList &folders)
+{
+    QStringList errors;
+    const RunStore store(m_folder);
+    for (const QString &folder : folders) {
+        try {
+            store.remove(folder);
+        } catch (const LabError &e) {
+            errors << e.message();
+        }
+    }
+    refresh();
+    return errors.join(u'\n');
+}
+
+void RunsPage::deleteSelectedInteractive()
+{
+    const QVector<RunRecord> runs = selectedRuns();
+    if (runs.isEmpty())
+        return;
+    QStringList names, folders;
+    for (const RunRecord &r : runs) {
+        names << QStringLiteral("• %1").arg(r.id);
+        folders << r.folder;
+    }
+    const auto answer = QMessageBox::question(
+        this, tr("Delete runs"),
+        tr("Delete %n run(s) with their records, models and charts? This cannot be undone.\n\n%1", nullptr, int(runs.size()))
+            .arg(names.mid(0, 15).join(u'\n') + (names.size() > 15 ? QStringLiteral("\n…") : QString())),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    const QString error = deleteRuns(folders);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Delete runs"), error);
+}
+
+void RunsPage::openSelectedFolder()
+{
+    const QVector<RunRecord> runs = selectedRuns();
+    if (runs.size() != 1)
+        return;
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(runs.first().folder)))
+        QMessageBox::information(this, tr("Open folder"),
+                                 tr("No file manager answered. The run is in:\n%1").arg(QDir::toNativeSeparators(runs.first().folder)));
+}
+
+} // namespace lab

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "experiment/runrecord.h"
+
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+QT_END_NAMESPACE
+
+namespace lab {
+
+class OverlayChart;
+class RunTableModel;
+
+/**
+ * The Runs screen: every run of the store in a sortable, filterable table; delete (with
+ * confirmation), open the folder, test a run's model on the canvas; selecting several
+ * runs overlays their loss and accuracy curves.
+ */
+class RunsPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit RunsPage(QWidget *parent = nullptr);
+
+    void setRunsFolder(const QString &folder);
+    QString runsFolder() const { return m_folder; }
+
+    RunTableModel *model() const { return m_model; }
+    QSortFilterProxyModel *proxy() const { return m_proxy; }
+    QTableView *view() const { return m_view; }
+    OverlayChart *lossOverlay() const { return m_lossOverlay; }
+    OverlayChart *accuracyOverlay() const { return m_accuracyOverlay; }
+
+    /** The records of the selected rows, in view order. */
+    QVector<RunRecord> selectedRuns() const;
+    /** Selects the rows of these run folders (replacing the selection). */
+    void selectRuns(const QStringList &folders);
+    /** Deletes run folders without asking (the Delete button asks first). Returns an error or empty. */
+    QString deleteRuns(const QStringList &folders);
+
+public Q_SLOTS:
+    /** Re-reads the store, keeping the selection where the runs still exist. */
+    void refresh();
+
+Q_SIGNALS:
+    /** "Test this model": open the run's model on the Draw & test page. */
+    void testModelRequested(const QString &runFolder);
+
+private:
+    void onSelectionChanged();
+    void deleteSelectedInteractive();
+    void openSelectedFolder();
+
+    QString m_folder;
+    RunTableModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_view;
+    QLineEdit *m_filter;
+    QLabel *m_count;
+    QPushButton *m_delete;
+    QPushButton *m_open;
+    QPushButton *m_test;
+    OverlayChart *m_lossOverlay;
+    OverlayChart *m_accuracyOverlay;
+};
+
+} // namespace lab

@@ -1,0 +1,408 @@
+#include "train/trainpage.h"
+
+#include "appsettings.h"
+#include "charts/accuracychart.h"
+#include "charts/confusionheatmap.h"
+#include "charts/losschart.h"
+#include "common/laberror.h"
+#include "data/dataset.h"
+#include "train/confusiongallerydialog.h"
+#include "training/trainingsession.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace lab {
+
+namespace {
+QString formatDuration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("–");
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
+{
+    m_session = new TrainingSession(this);
+
+    m_train = new QPushButton(tr("Train ▶"), this);
+    m_pause = new QPushButton(tr("Pause"), this);
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_lr = new QLineEdit(this);
+    m_lr->setMaximumWidth(110);
+    m_lr->setPlaceholderText(tr("new lr"));
+    m_lr->setToolTip(tr("Learning rate from the next batch on (while paused)"));
+    m_applyLr = new QPushButton(tr("Set lr"), this);
+    m_exportAll = new QPushButton(tr("Export all charts"), this);
+    m_exportAll->setToolTip(tr("Write loss.png, accuracy.png and confusion.png into the run's folder"));
+
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("Idle"));
+    m_progress->setTextVisible(true);
+    m_speed = new QLabel(this);
+    m_speed->setMinimumWidth(260);
+    m_banner = new QLabel(this);
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+
+    m_loss = new LossChart(this);
+    m_loss->setLogScale(AppSettings().lossLogScale());
+    m_accuracy = new AccuracyChart(this);
+    m_heatmap = new ConfusionHeatmap(this);
+    m_logScale = new QCheckBox(tr("Log scale"), this);
+    m_logScale->setChecked(m_loss->logScale());
+    m_normalized = new QCheckBox(tr("Row-normalised (%)"), this);
+    m_epochSlider = new QSlider(Qt::Horizontal, this);
+    m_epochSlider->setRange(0, 0);
+    m_epochSlider->setEnabled(false);
+    m_epochLabel = new QLabel(tr("Epoch –"), this);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(m_train);
+    controls->addWidget(m_pause);
+    controls->addWidget(m_stop);
+    controls->addSpacing(16);
+    controls->addWidget(new QLabel(tr("Learning rate:"), this));
+    controls->addWidget(m_lr);
+    controls->addWidget(m_applyLr);
+    controls->addStretch(1);
+    controls->addWidget(m_logScale);
+    controls->addWidget(m_exportAll);
+    auto *progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_speed);
+
+    auto *confusionPanel = new QWidget(this);
+    auto *confusionLayout = new QVBoxLayout(confusionPanel);
+    confusionLayout->setContentsMargins(0, 0, 0, 0);
+    auto *sliderRow = new QHBoxLayout;
+    sliderRow->addWidget(m_epochLabel);
+    sliderRow->addWidget(m_epochSlider, 1);
+    sliderRow->addWidget(m_normalized);
+    confusionLayout->addWidget(m_heatmap, 1);
+    confusionLayout->addLayout(sliderRow);
+
+    auto *left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(m_loss);
+    left->addWidget(m_accuracy);
+    auto *charts = new QSplitter(Qt::Horizontal, this);
+    charts->addWidget(left);
+    charts->addWidget(confusionPanel);
+    charts->setStretchFactor(0, 3);
+    charts->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addLayout(progressRow);
+    layout->addWidget(m_banner);
+    layout->addWidget(charts, 1);
+
+    connect(m_train, &QPushButton::clicked, this, &TrainPage::trainRequested);
+    connect(m_pause, &QPushButton::clicked, this, [this] {
+        if (m_session->isPaused())
+            resume();
+        else
+            pause();
+    });
+    connect(m_stop, &QPushButton::clicked, this, &TrainPage::stop);
+    connect(m_applyLr, &QPushButton::clicked, this, &TrainPage::applyLearningRate);
+    connect(m_lr, &QLineEdit::returnPressed, this, &TrainPage::applyLearningRate);
+    connect(m_exportAll, &QPushButton::clicked, this, &TrainPage::exportAllInteractive);
+    connect(m_logScale, &QCheckBox::toggled, m_loss, &LossChart::setLogScale);
+    connect(m_loss, &LossChart::logScaleToggled, this, [this](bool on) {
+        m_logScale->setChecked(on);
+        AppSettings().setLossLogScale(on);
+    });
+    connect(m_normalized, &QCheckBox::toggled, m_heatmap, &ConfusionHeatmap::setRowNormalized);
+    connect(m_heatmap, &ConfusionHeatmap::rowNormalizedToggled, m_normalized, &QCheckBox::setChecked);
+    connect(m_epochSlider, &QSlider::valueChanged, this, &TrainPage::showEpoch);
+    connect(m_heatmap, &ConfusionHeatmap::cellClicked, this, &TrainPage::openGallery);
+
+    connect(m_session, &TrainingSession::started, this, &TrainPage::onStarted);
+    connect(m_session, &TrainingSession::batches, this, &TrainPage::onBatches);
+    connect(m_session, &TrainingSession::epochFinished, this, &TrainPage::onEpoch);
+    connect(m_session, &TrainingSession::ended, this, &TrainPage::onEnded);
+    connect(m_session, &TrainingSession::failed, this, &TrainPage::onFailed);
+    connect(m_session, &TrainingSession::stateChanged, this, &TrainPage::updateButtons);
+    updateButtons();
+}
+
+TrainPage::~TrainPage() = default;   // m_session (a child) cancels and joins its thread
+
+bool TrainPage::isRunning() const { return m_session->isRunning(); }
+
+QList<ChartWidget *> TrainPage::charts() const { return {m_loss, m_accuracy, m_heatmap}; }
+
+void TrainPage::setCanTrain(bool can, const QString &why)
+{
+    m_canTrain = can;
+    m_train->setToolTip(can ? tr("Train the design from the Design page") : why);
+    updateButtons();
+}
+
+bool TrainPage::startRun(const RunRequest &request)
+{
+    if (m_session->isRunning()) {
+        setBanner(tr("A run is already going on: stop it first."), QStringLiteral("warn"));
+        return false;
+    }
+    m_request = request;
+    m_record = RunRecord();
+    m_record.modelType = request.spec.name;
+    m_record.config = request.config;
+    m_epochs.clear();
+    m_lastBatch = BatchProgress();
+    m_loss->reset(request.config.epochs);
+    m_accuracy->reset(request.config.epochs);
+    m_heatmap->setMatrix(ConfusionMatrix());
+    m_epochSlider->setRange(0, 0);
+    m_epochSlider->setEnabled(false);
+    m_epochLabel->setText(tr("Epoch –"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("Loading data…"));
+    m_speed->clear();
+    setBanner(QString(), QString());
+    m_lr->setText(QString::number(request.config.learningRate, 'g', 4));
+    m_sinceStart.start();
+    return m_session->start(request);
+}
+
+void TrainPage::pause() { m_session->pause(); }
+void TrainPage::resume() { m_session->resume(); }
+
+void TrainPage::stop()
+{
+    if (m_session->isRunning()) {
+        m_session->stop();
+        m_progress->setFormat(m_progress->format() + tr(" · stopping…"));
+    }
+}
+
+void TrainPage::applyLearningRate()
+{
+    if (!m_session->isRunning())
+        return;
+    bool ok = false;
+    const double lr = m_lr->text().trimmed().toDouble(&ok);
+    if (!ok || !(lr > 0) || lr > 10) {
+        QMessageBox::warning(this, tr("Learning rate"),
+                             tr("\"%1\" is not a learning rate: expected a number above 0 and at most 10 (e.g. 1e-4).")
+                                 .arg(m_lr->text()));
+        return;
+    }
+    m_session->setLearningRate(lr);
+    // Shown now at the next step; replaced by the recorded changes when the run ends.
+    m_loss->addLrChange(m_lastBatch.step + 1, lr);
+    setBanner(tr("Learning rate %1 from the next batch on.").arg(lr, 0, 'g', 4), QStringLiteral("info"));
+}
+
+void TrainPage::updateButtons()
+{
+    const bool running = m_session->isRunning();
+    const bool paused = m_session->isPaused();
+    m_train->setEnabled(!running && m_canTrain);
+    m_pause->setEnabled(running);
+    m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+    m_stop->setEnabled(running);
+    m_lr->setEnabled(running && paused);
+    m_applyLr->setEnabled(running && paused);
+    m_exportAll->setEnabled(!m_record.folder.isEmpty());
+    if (running && paused)
+        m_progress->setFormat(m_progress->format().section(QStringLiteral(" · paused"), 0, 0) + tr(" · paused"));
+}
+
+void TrainPage::onStarted(const RunRecord &record)
+{
+    m_record = record;
+    m_progress->setFormat(tr("Starting…"));
+    updateButtons();
+    Q_EMIT runStarted(record);
+}
+
+void TrainPage::onBatches(const QVector<BatchProgress> &steps)
+{
+    if (steps.isEmpty())
+        return;
+    m_loss->addBatches(steps);
+    const BatchProgress &p = steps.last();
+    m_lastBatch = p;
+    // The bar counts steps; the text says where in the run we are.
+    const int total = int(qMin<qint64>(p.totalSteps, std::numeric_limits<int>::max()));
+    if (m_progress->maximum() != total)
+        m_progress->setRange(0, qMax(1, total));
+    m_progress->setValue(int(qMin<qint64>(p.step, total)));
+    QString format = tr("Epoch %1/%2 · batch %3/%4 · loss %5")
+                         .arg(p.epoch).arg(m_request.config.epochs).arg(p.batch).arg(p.batchesPerEpoch)
+                         .arg(p.loss, 0, 'f', 4);
+    if (m_session->isPaused())
+        format += tr(" · paused");
+    m_progress->setFormat(format);
+    // Remaining optimiser steps at the current speed, plus one evaluation per remaining epoch.
+    double evalPerEpoch = 0;
+    for (const EpochMetrics &m : m_epochs)
+        evalPerEpoch += m.evalSeconds;
+    if (!m_epochs.isEmpty())
+        evalPerEpoch /= m_epochs.size();
+    const double remainingSamples = double(p.totalSteps - p.step) * m_request.config.batchSize;
+    const int remainingEpochs = m_request.config.epochs - p.epoch + 1;
+    const double eta = p.samplesPerSecond > 0 ? remainingSamples / p.samplesPerSecond + remainingEpochs * evalPerEpoch : -1;
+    m_speed->setText(tr("%1 samples/s · %2 left").arg(QLocale().toString(qint64(p.samplesPerSecond)), formatDuration(eta)));
+}
+
+void TrainPage::onEpoch(const EpochMetrics &metrics)
+{
+    m_epochs.append(metrics);
+    m_loss->addEpoch(metrics);
+    m_accuracy->addEpoch(metrics);
+    // Follow the newest epoch unless the user is looking back.
+    const bool follow = !m_epochSlider->isEnabled() || m_epochSlider->value() == m_epochSlider->maximum();
+    m_epochSlider->setRange(1, int(m_epochs.size()));
+    m_epochSlider->setEnabled(true);
+    if (follow)
+        m_epochSlider->setValue(int(m_epochs.size()));
+    showEpoch(m_epochSlider->value());
+}
+
+void TrainPage::showEpoch(int epoch)
+{
+    if (epoch < 1 || epoch > m_epochs.size())
+        return;
+    const EpochMetrics &m = m_epochs.at(epoch - 1);
+    m_epochLabel->setText(tr("Epoch %1").arg(epoch));
+    m_heatmap->setMatrix(m.confusion, tr("Confusion matrix, test set, epoch %1 (accuracy %2%)")
+                                          .arg(epoch).arg(QLocale().toString(m.testAccuracy, 'f', 2)));
+}
+
+void TrainPage::openGallery(int trueLabel, int predicted)
+{
+    const int epoch = m_epochSlider->value();
+    if (epoch < 1 || epoch > m_epochs.size())
+        return;
+    std::shared_ptr<const Dataset> data;
+    try {
+        // Cached: the run loaded this folder already.
+        data = Dataset::load(m_request.dataFolder);
+    } catch (const LabError &e) {
+        QMessageBox::warning(this, tr("Gallery"), e.message());
+        return;
+    }
+    auto *dialog = new ConfusionGalleryDialog(data, m_epochs.at(epoch - 1).testProbabilities, trueLabel, predicted,
+                                              epoch, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void TrainPage::onEnded(const RunRecord &record)
+{
+    m_record = record;
+    m_loss->setLrChanges(record.lrChanges);
+    const QLocale locale;
+    switch (record.status) {
+    case RunStatus::Finished:
+        m_progress->setValue(m_progress->maximum());
+        setBanner(tr("Finished: %1 epochs, test accuracy %2% (best %3% at epoch %4), train accuracy %5%, "
+                     "%6 of training. Saved in %7")
+                      .arg(record.completedEpochs())
+                      .arg(locale.toString(record.testAccuracy, 'f', 2), locale.toString(record.bestTestAccuracy, 'f', 2))
+                      .arg(record.bestEpoch)
+                      .arg(locale.toString(record.trainAccuracy, 'f', 2), formatDuration(record.trainSeconds),
+                           QDir::toNativeSeparators(record.folder)),
+                  QStringLiteral("ok"));
+        break;
+    case RunStatus::Cancelled:
+        setBanner(tr("Stopped after %1 of %2 epochs (epoch %3, batch %4). The record and the model so far are saved in %5")
+                      .arg(record.completedEpochs()).arg(record.config.epochs)
+                      .arg(m_lastBatch.epoch).arg(m_lastBatch.batch)
+                      .arg(QDir::toNativeSeparators(record.folder)),
+                  QStringLiteral("warn"));
+        break;
+    case RunStatus::Diverged:
+        setBanner(tr("Diverged at epoch %1, batch %2: the loss became NaN or infinite. %3 "
+                     "Try a smaller learning rate.")
+                      .arg(m_lastBatch.epoch).arg(m_lastBatch.batch).arg(record.statusDetail),
+                  QStringLiteral("error"));
+        break;
+    case RunStatus::Failed:
+    case RunStatus::Interrupted:
+    case RunStatus::Running:
+        setBanner(tr("Failed: %1").arg(record.statusDetail.isEmpty() ? runStatusName(record.status) : record.statusDetail),
+                  QStringLiteral("error"));
+        break;
+    }
+    m_progress->setFormat(tr("%1 · %2").arg(runStatusName(record.status), m_progress->format()));
+    updateButtons();
+    Q_EMIT runEnded(record);
+}
+
+void TrainPage::onFailed(const QString &message)
+{
+    m_progress->setFormat(tr("Failed"));
+    setBanner(tr("The run could not start or failed: %1").arg(message), QStringLiteral("error"));
+    updateButtons();
+    Q_EMIT runFailed(message);
+}
+
+QString TrainPage::statusText() const { return m_banner->isVisible() ? m_banner->text() : QString(); }
+
+void TrainPage::setBanner(const QString &text, const QString &kind)
+{
+    static const QHash<QString, QString> styles = {
+        {QStringLiteral("ok"), QStringLiteral("background:#e3f4e3; color:#134d13; border:1px solid #9ccc9c;")},
+        {QStringLiteral("info"), QStringLiteral("background:#e6eef8; color:#16365c; border:1px solid #9bb5d6;")},
+        {QStringLiteral("warn"), QStringLiteral("background:#fff4d6; color:#5c4400; border:1px solid #e0c36c;")},
+        {QStringLiteral("error"), QStringLiteral("background:#fde2e2; color:#800000; border:1px solid #e0a0a0;")},
+    };
+    m_banner->setText(text);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { %1 border-radius:3px; padding:6px; }").arg(styles.value(kind)));
+    m_banner->setVisible(!text.isEmpty());
+}
+
+QStringList TrainPage::exportAllCharts(const QString &folder, const QSize &size, QString *error)
+{
+    QStringList written;
+    for (ChartWidget *chart : charts()) {
+        const QString path = QDir(folder).filePath(chart->exportName() + QStringLiteral(".png"));
+        if (!chart->exportPng(path, size, error))
+            return written;
+        written << path;
+    }
+    return written;
+}
+
+void TrainPage::exportAllInteractive()
+{
+    if (m_record.folder.isEmpty()) {
+        QMessageBox::information(this, tr("Export charts"), tr("No run yet: train first."));
+        return;
+    }
+    QString error;
+    const QStringList files = exportAllCharts(m_record.folder, AppSettings().exportSize(), &error);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export charts"), error);
+    else
+        setBanner(tr("Wrote %1 charts into %2").arg(files.size()).arg(QDir::toNativeSeparators(m_record.folder)),
+                  QStringLiteral("info"));
+}
+
+} // namespace lab

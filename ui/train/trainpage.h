@@ -1,0 +1,121 @@
+#pragma once
+
+#include "experiment/experimentrunner.h"
+#include "experiment/runrecord.h"
+#include "train/epochmetrics.h"
+
+#include <QElapsedTimer>
+#include <QVector>
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+QT_END_NAMESPACE
+
+namespace lab {
+
+class AccuracyChart;
+class ChartWidget;
+class ConfusionHeatmap;
+class LossChart;
+class TrainingSession;
+
+/**
+ * The Train screen: Train / Pause / Resume / Stop, progress (epoch, batch, samples per
+ * second, time left), live loss and accuracy charts, the confusion heatmap with an epoch
+ * slider and a gallery per cell, the learning rate of a paused run, and a banner that
+ * says how the run ended. The run itself lives in a TrainingSession (worker thread).
+ */
+class TrainPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TrainPage(QWidget *parent = nullptr);
+    ~TrainPage() override;
+
+    /** Starts a run; false (with a message) when one is already running. */
+    bool startRun(const RunRequest &request);
+    /** Enables the Train button (the design is valid). */
+    void setCanTrain(bool can, const QString &why = QString());
+
+    bool isRunning() const;
+    TrainingSession *session() const { return m_session; }
+    /** The folder of the current or last run (empty before the first run started). */
+    QString runFolder() const { return m_record.folder; }
+    /** The last run's record as it ended (status Running while a run goes on). */
+    const RunRecord &record() const { return m_record; }
+    /** The banner text saying how the last run ended. */
+    QString statusText() const;
+
+    LossChart *lossChart() const { return m_loss; }
+    AccuracyChart *accuracyChart() const { return m_accuracy; }
+    ConfusionHeatmap *heatmap() const { return m_heatmap; }
+    QSlider *epochSlider() const { return m_epochSlider; }
+    QPushButton *pauseButton() const { return m_pause; }
+    QPushButton *stopButton() const { return m_stop; }
+    QList<ChartWidget *> charts() const;
+
+    /** Writes loss.png, accuracy.png and confusion.png into `folder`. Returns the files written. */
+    QStringList exportAllCharts(const QString &folder, const QSize &size, QString *error = nullptr);
+    /** Opens the gallery of test images for one confusion cell at the slider's epoch. */
+    void openGallery(int trueLabel, int predicted);
+
+public Q_SLOTS:
+    void pause();
+    void resume();
+    void stop();
+    /** Interactive "export all charts of this run" into the run folder. */
+    void exportAllInteractive();
+
+Q_SIGNALS:
+    /** The Train button: the window starts a run with the current design. */
+    void trainRequested();
+    void runStarted(const lab::RunRecord &record);
+    /** The run ended and is in the run store (any status). */
+    void runEnded(const lab::RunRecord &record);
+    void runFailed(const QString &message);
+
+private:
+    void onStarted(const RunRecord &record);
+    void onBatches(const QVector<BatchProgress> &steps);
+    void onEpoch(const EpochMetrics &metrics);
+    void onEnded(const RunRecord &record);
+    void onFailed(const QString &message);
+    void updateButtons();
+    void showEpoch(int epoch);
+    void applyLearningRate();
+    void setBanner(const QString &text, const QString &kind);
+
+    TrainingSession *m_session;
+    RunRequest m_request;
+    RunRecord m_record;
+    QVector<EpochMetrics> m_epochs;
+    BatchProgress m_lastBatch;
+    bool m_canTrain = true;
+    QElapsedTimer m_sinceStart;
+
+    QPushButton *m_train;
+    QPushButton *m_pause;
+    QPushButton *m_stop;
+    QLineEdit *m_lr;
+    QPushButton *m_applyLr;
+    QPushButton *m_exportAll;
+    QProgressBar *m_progress;
+    QLabel *m_speed;
+    QLabel *m_banner;
+    QCheckBox *m_logScale;
+    QCheckBox *m_normalized;
+    QSlider *m_epochSlider;
+    QLabel *m_epochLabel;
+    LossChart *m_loss;
+    AccuracyChart *m_accuracy;
+    ConfusionHeatmap *m_heatmap;
+};
+
+} // namespace lab

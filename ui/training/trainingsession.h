@@ -1,0 +1,71 @@
+#pragma once
+
+#include "experiment/experimentrunner.h"
+#include "experiment/runrecord.h"
+#include "train/epochmetrics.h"
+
+#include <QObject>
+#include <QThread>
+#include <QVector>
+
+#include <memory>
+
+namespace lab {
+
+class RunControl;
+class TrainingWorker;
+
+/**
+ * Owns the training thread and its worker and is the GUI's handle on a run:
+ * start / pause / resume / stop / change the learning rate, plus signals that arrive on
+ * the GUI thread. Destroying it cancels a running run and waits for the thread (the
+ * trainer checks the cancel flag between batches, so this takes well under a second).
+ */
+class TrainingSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TrainingSession(QObject *parent = nullptr);
+    ~TrainingSession() override;
+
+    /** Starts a run; false (and nothing happens) while one is running. */
+    bool start(const RunRequest &request);
+    void pause();
+    void resume();
+    /** Asks the run to stop after the current batch; ended() follows with status cancelled. */
+    void stop();
+    /** Applied at the next batch (meant for a paused run); recorded in the run's lr changes. */
+    void setLearningRate(double lr);
+
+    bool isRunning() const { return m_running; }
+    bool isPaused() const { return m_paused; }
+    /** Increases with each start(); lets receivers tell runs apart. */
+    quint64 runId() const { return m_runId; }
+
+Q_SIGNALS:
+    void started(lab::RunRecord record);
+    void batches(QVector<lab::BatchProgress> steps);
+    void epochFinished(lab::EpochMetrics metrics);
+    void ended(lab::RunRecord record);
+    void failed(QString message);
+    /** Running or paused changed. */
+    void stateChanged();
+
+private:
+    struct ThreadStopper
+    {
+        void operator()(QThread *thread) const;
+    };
+
+    void setRunning(bool running);
+
+    std::unique_ptr<QThread, ThreadStopper> m_thread;
+    TrainingWorker *m_worker = nullptr;          // lives on m_thread; deleted after it stopped
+    std::shared_ptr<RunControl> m_control;
+    bool m_running = false;
+    bool m_paused = false;
+    quint64 m_runId = 0;
+};
+
+} // namespace lab
