@@ -1,0 +1,166 @@
+// The Design page: the layer-stack model, undo/redo, live validation and the Train button.
+#include "design/designpage.h"
+#include "design/hyperparameterform.h"
+#include "design/layertablemodel.h"
+#include "experiment/preset.h"
+
+#include <QAbstractButton>
+#include <QAbstractItemModelTester>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace lab;
+
+class TestUiDesign : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("MnistLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_uidesign"));
+        QSettings().clear();
+    }
+
+    void modelPassesTester()
+    {
+        QUndoStack undo;
+        LayerTableModel model(&undo);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSpec(NetworkSpec::fromShorthand(QStringLiteral("784-50-50-10"), QStringLiteral("relu")));
+        QCOMPARE(model.rowCount(), 6);   // Flatten, Linear, ReLU, Linear, ReLU, Linear
+        // Fields a layer does not use are not editable and show a dash.
+        QVERIFY(!(model.flags(model.index(2, LayerTableModel::UnitsColumn)) & Qt::ItemIsEditable));
+        QCOMPARE(model.index(2, LayerTableModel::UnitsColumn).data().toString(), QStringLiteral("—"));
+        QVERIFY(model.flags(model.index(1, LayerTableModel::UnitsColumn)) & Qt::ItemIsEditable);
+        model.insertLayer(2, LayerSpec::dropout(0.2));
+        QCOMPARE(model.rowCount(), 7);
+        QVERIFY(model.setData(model.index(1, LayerTableModel::UnitsColumn), 64));
+        QCOMPARE(model.spec().layers.at(1).units, 64);
+        QCOMPARE(model.moveLayer(2, 1), 3);
+        model.removeLayer(0);
+        QCOMPARE(model.rowCount(), 6);
+        while (undo.canUndo())
+            undo.undo();
+        QCOMPARE(model.spec().layers.size(), 6);
+        QCOMPARE(model.spec().layers.at(1).units, 50);
+        while (undo.canRedo())
+            undo.redo();
+        QCOMPARE(model.rowCount(), 6);
+        QCOMPARE(model.spec().layers.first().type, LayerSpec::Type::Linear);
+    }
+
+    void typeChangeThroughModel()
+    {
+        QUndoStack undo;
+        LayerTableModel model(&undo);
+        model.setSpec(NetworkSpec::fromShorthand(QStringLiteral("784-50-10"), QStringLiteral("relu")));
+        const QModelIndex type = model.index(2, LayerTableModel::TypeColumn);   // the ReLU
+        QVERIFY(model.setData(type, QStringLiteral("Tanh")));
+        QCOMPARE(model.spec().layers.at(2).type, LayerSpec::Type::Tanh);
+        QVERIFY(model.report().ok());
+        undo.undo();
+        QCOMPARE(model.spec().layers.at(2).type, LayerSpec::Type::ReLU);
+        QVERIFY(!model.setData(type, QStringLiteral("NoSuchLayer")));
+    }
+
+    void validationReacts()
+    {
+        DesignPage page;
+        page.show();
+        LayerTableModel *model = page.layerModel();
+        page.setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-50-50-10"), QStringLiteral("relu")), TrainConfig());
+        QVERIFY(page.canTrain());
+        QVERIFY(page.trainButton()->isEnabled());
+        QSignalSpy validity(&page, &DesignPage::validityChanged);
+
+        // The last layer must be 10 wide: make it 7.
+        const int last = model->rowCount() - 1;
+        QVERIFY(model->setData(model->index(last, LayerTableModel::UnitsColumn), 7));
+        QVERIFY(!model->report().ok());
+        QCOMPARE(model->report().errorLayer, last);
+        QCOMPARE(model->index(last, 0).data(LayerTableModel::ErrorRole).toBool(), true);
+        QCOMPARE(model->index(0, 0).data(LayerTableModel::ErrorRole).toBool(), false);
+        QVERIFY(!model->index(last, LayerTableModel::OutputColumn).data().toString().isEmpty());
+        QVERIFY(!page.trainButton()->isEnabled());
+        QVERIFY(!page.problemText().isEmpty());
+        QCOMPARE(validity.count(), 1);
+        QCOMPARE(validity.last().at(0).toBool(), false);
+
+        // Undo makes it valid again.
+        page.undoStack()->undo();
+        QVERIFY(model->report().ok());
+        QVERIFY(page.trainButton()->isEnabled());
+        QCOMPARE(validity.last().at(0).toBool(), true);
+
+        // A Conv2d after Flatten does not fit: the Conv2d row is the one marked.
+        LayerSpec conv = LayerSpec::conv(8, 3);
+        model->insertLayer(1, conv);
+        QCOMPARE(model->report().errorLayer, 1);
+        QVERIFY(model->index(1, 0).data(LayerTableModel::ErrorRole).toBool());
+        QVERIFY(!page.trainButton()->isEnabled());
+        model->removeLayer(1);
+        QVERIFY(page.trainButton()->isEnabled());
+
+        // Parameter counts show per layer: Linear(50) after 784 inputs has 784*50+50.
+        QCOMPARE(model->index(1, LayerTableModel::ParamsColumn).data().toString().remove(u',').remove(QChar(0xa0)).remove(u'.'),
+                 QStringLiteral("39250"));
+    }
+
+    void hyperparameters_data()
+    {
+        QTest::addColumn<QString>("learningRate");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("1e-3") << QStringLiteral("1e-3") << true;
+        QTest::newRow("0.01") << QStringLiteral("0.01") << true;
+        QTest::newRow("zero") << QStringLiteral("0") << false;
+        QTest::newRow("negative") << QStringLiteral("-0.1") << false;
+        QTest::newRow("too large") << QStringLiteral("11") << false;
+        QTest::newRow("text") << QStringLiteral("fast") << false;
+    }
+
+    void hyperparameters()
+    {
+        QFETCH(QString, learningRate);
+        QFETCH(bool, valid);
+        DesignPage page;
+        auto *lr = page.form()->findChildren<QLineEdit *>().value(0);
+        QVERIFY(lr);
+        lr->setText(learningRate);
+        QCOMPARE(page.form()->problems().isEmpty(), valid);
+        QCOMPARE(page.trainButton()->isEnabled(), valid);
+        if (!valid)
+            QVERIFY(page.problemText().contains(QStringLiteral("learning_rate")));
+    }
+
+    void presetsFillBoth()
+    {
+        DesignPage page;
+        QVERIFY(!Preset::all().isEmpty());
+        const Preset preset = Preset::find(QStringLiteral("2_HL_NN_v1"));
+        page.applyPreset(preset);
+        QCOMPARE(page.spec().name, QStringLiteral("2_HL_NN_v1"));
+        QCOMPARE(page.spec().layers, preset.spec.layers);
+        QCOMPARE(page.config().epochs, preset.config.epochs);
+        QCOMPARE(page.config().batchSize, preset.config.batchSize);
+        QVERIFY(qFuzzyCompare(page.config().learningRate, preset.config.learningRate));
+        // Every preset is reachable from the menu.
+        int actions = 0;
+        for (QAction *group : page.presetsMenu()->actions())
+            if (group->menu())
+                actions += int(group->menu()->actions().size());
+        QCOMPARE(actions, int(Preset::all().size()));
+        // Loading a preset is undoable for the stack.
+        QVERIFY(page.undoStack()->canUndo());
+    }
+};
+
+QTEST_MAIN(TestUiDesign)
+#include "tst_uidesign.moc"

@@ -1,0 +1,236 @@
+// Training from the GUI on small synthetic data: a run fills the charts and the confusion
+// matrix; pause really stops the batches, a learning-rate change while paused is recorded,
+// resume continues, stop ends the run as cancelled; the runs table gains the runs and
+// overlays two of them; closing the window mid-run ends it cleanly within a second.
+#include "appsettings.h"
+#include "charts/accuracychart.h"
+#include "charts/confusionheatmap.h"
+#include "charts/losschart.h"
+#include "charts/overlaychart.h"
+#include "design/designpage.h"
+#include "experiment/runstore.h"
+#include "mainwindow.h"
+#include "runs/runspage.h"
+#include "runs/runtablemodel.h"
+#include "testdata.h"
+#include "train/confusiongallerydialog.h"
+#include "train/trainpage.h"
+#include "training/trainingsession.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QImage>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lab;
+
+class TestUiTraining : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_data;
+    QTemporaryDir m_runs;
+
+    RunRequest request(int epochs, int batchSize) const
+    {
+        RunRequest r;
+        r.spec = NetworkSpec::fromShorthand(QStringLiteral("784-32-10"), QStringLiteral("relu"));
+        r.spec.name = QStringLiteral("synthetic_mlp");
+        r.config.epochs = epochs;
+        r.config.batchSize = batchSize;
+        r.config.learningRate = 1e-2;
+        r.config.threads = 1;
+        r.config.seed = 3;
+        r.dataFolder = m_data.path();
+        r.runsFolder = m_runs.path();
+        return r;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("MnistLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_uitraining"));
+        QSettings().clear();
+        QVERIFY(m_data.isValid() && m_runs.isValid());
+        TestData::writeSyntheticMnist(m_data.path(), 2000, 300);
+    }
+
+    void runFillsChartsAndConfusion()
+    {
+        TrainPage page;
+        page.resize(1200, 800);
+        page.show();
+        QSignalSpy started(&page, &TrainPage::runStarted);
+        QSignalSpy ended(&page, &TrainPage::runEnded);
+        QSignalSpy failed(&page, &TrainPage::runFailed);
+        QVERIFY(page.startRun(request(3, 20)));
+        QVERIFY(page.isRunning());
+        QVERIFY(!page.startRun(request(3, 20)));   // one at a time
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossChart()->pointCount(LossChart::rawName()) > 0, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        const RunRecord record = ended.first().at(0).value<RunRecord>();
+        QCOMPARE(record.status, RunStatus::Finished);
+        QCOMPARE(record.completedEpochs(), 3);
+        QVERIFY(!page.isRunning());
+        QVERIFY(page.statusText().startsWith(QStringLiteral("Finished")));
+
+        page.lossChart()->refreshNow();
+        page.accuracyChart()->refreshNow();
+        QCOMPARE(page.lossChart()->pointCount(LossChart::rawName()), 3 * (2000 / 20));
+        QCOMPARE(page.lossChart()->pointCount(LossChart::trainName()), 3);
+        QCOMPARE(page.accuracyChart()->pointCount(AccuracyChart::testName()), 3);
+        // The synthetic set is learnable: the run did learn.
+        QVERIFY2(record.testAccuracy > 50, qPrintable(QString::number(record.testAccuracy)));
+
+        // Confusion matrix of the last epoch over the whole test set; the slider looks back.
+        QCOMPARE(page.heatmap()->matrix().total(), qint64(300));
+        QCOMPARE(page.epochSlider()->maximum(), 3);
+        QCOMPARE(page.epochSlider()->value(), 3);
+        QCOMPARE(page.heatmap()->matrix(), record.epochs.last().confusion);
+        page.epochSlider()->setValue(1);
+        QCOMPARE(page.heatmap()->matrix(), record.epochs.first().confusion);
+
+        // The gallery of one cell holds exactly that cell's images.
+        page.openGallery(4, 4);
+        auto *gallery = page.findChild<ConfusionGalleryDialog *>();
+        QVERIFY(gallery);
+        QCOMPARE(qint64(gallery->indices().size()), record.epochs.first().confusion.at(4, 4));
+        gallery->close();
+
+        // Export all charts of this run into the run folder.
+        QString error;
+        const QStringList files = page.exportAllCharts(record.folder, QSize(900, 600), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(files.size(), 3);
+        for (const QString &f : files) {
+            QCOMPARE(QFileInfo(f).absolutePath(), QFileInfo(record.folder).absoluteFilePath());
+            QCOMPARE(QImage(f).size(), QSize(900, 600));
+        }
+    }
+
+    void pauseResumeStop()
+    {
+        TrainPage page;
+        page.show();
+        QSignalSpy ended(&page, &TrainPage::runEnded);
+        QSignalSpy batches(page.session(), &TrainingSession::batches);
+        QVERIFY(page.startRun(request(200, 10)));
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 2, 30000);
+
+        page.pause();
+        QVERIFY(page.session()->isPaused());
+        QCOMPARE(page.pauseButton()->text(), QStringLiteral("Resume"));
+        QTest::qWait(300);   // chunks already on their way may still arrive
+        batches.clear();
+        QTest::qWait(600);
+        QCOMPARE(batches.count(), 0);
+
+        // Change the learning rate while paused, through the page's own controls.
+        auto *lr = page.findChild<QLineEdit *>();
+        QVERIFY(lr && lr->isEnabled());
+        lr->setText(QStringLiteral("0.003"));
+        QPushButton *apply = nullptr;
+        for (QPushButton *b : page.findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Set lr"))
+                apply = b;
+        QVERIFY(apply && apply->isEnabled());
+        QTest::mouseClick(apply, Qt::LeftButton);
+        QCOMPARE(page.lossChart()->lrChangeCount(), 1);
+
+        page.resume();
+        QVERIFY(!page.session()->isPaused());
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 3, 10000);
+        const BatchProgress after = batches.last().at(0).value<QVector<BatchProgress>>().last();
+        QVERIFY(qAbs(after.learningRate - 0.003) < 1e-9);
+
+        QElapsedTimer stopping;
+        stopping.start();
+        page.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
+        QVERIFY2(stopping.elapsed() < 2000, qPrintable(QString::number(stopping.elapsed())));
+        const RunRecord record = ended.first().at(0).value<RunRecord>();
+        QCOMPARE(record.status, RunStatus::Cancelled);
+        QVERIFY(record.completedEpochs() < 200);
+        QCOMPARE(record.lrChanges.size(), 1);
+        QVERIFY(qAbs(record.lrChanges.first().learningRate - 0.003) < 1e-12);
+        QVERIFY(page.statusText().startsWith(QStringLiteral("Stopped")));
+        QVERIFY(!page.pauseButton()->isEnabled());
+    }
+
+    void runsTableGainsRunsAndOverlays()
+    {
+        RunsPage page;
+        page.resize(1000, 700);
+        page.show();
+        QAbstractItemModelTester tester(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.setRunsFolder(m_runs.path());
+        QCOMPARE(page.model()->rowCount(), 2);   // the finished and the stopped run
+        QStringList folders;
+        for (const RunRecord &r : page.model()->runs()) {
+            folders << r.folder;
+            QCOMPARE(r.modelType, QStringLiteral("synthetic_mlp"));
+        }
+        page.selectRuns(folders);
+        QCOMPARE(page.selectedRuns().size(), 2);
+        QTRY_COMPARE(page.accuracyOverlay()->seriesCount(), 2);
+        QTRY_COMPARE(page.lossOverlay()->seriesCount(), 2);
+
+        // Filter, then delete one run (the button asks first; deleteRuns() is the action).
+        page.selectRuns({folders.first()});
+        QTRY_COMPARE(page.accuracyOverlay()->seriesCount(), 1);
+        const QString error = page.deleteRuns({folders.first()});
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(page.model()->rowCount(), 1);
+        QVERIFY(!QFileInfo::exists(folders.first()));
+    }
+
+    void closingTheWindowEndsTheRun()
+    {
+        {
+            AppSettings settings;
+            settings.setDataFolder(m_data.path());
+            settings.setRunsFolder(m_runs.path());
+        }
+        auto *window = new MainWindow;
+        window->show();
+        QCOMPARE(window->runsFolder(), m_runs.path());
+        TrainConfig config = request(500, 10).config;
+        window->designPage()->setDesign(request(1, 10).spec, config);
+        QVERIFY(window->designPage()->canTrain());
+        QSignalSpy batches(window->trainPage()->session(), &TrainingSession::batches);
+        window->startTraining();
+        QVERIFY(window->trainPage()->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 2, 30000);
+        const int before = window->runsPage()->model()->rowCount();
+        QVERIFY(before >= 2);   // the running one is listed
+
+        QElapsedTimer closing;
+        closing.start();
+        window->close();
+        delete window;
+        QVERIFY2(closing.elapsed() < 1000, qPrintable(QStringLiteral("took %1 ms").arg(closing.elapsed())));
+        const QVector<RunRecord> runs = RunStore(m_runs.path()).list();
+        QVERIFY(!runs.isEmpty());
+        QCOMPARE(runs.first().status, RunStatus::Cancelled);
+        // The design was saved for the next start.
+        QCOMPARE(AppSettings().lastConfig(TrainConfig()).epochs, 500);
+    }
+};
+
+QTEST_MAIN(TestUiTraining)
+#include "tst_uitraining.moc"
