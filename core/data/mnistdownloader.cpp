@@ -290,7 +290,11 @@ void MnistDownloader::tryMirror()
             reply->abort();
         }
     });
-    connect(reply, &QNetworkReply::downloadProgress, this, [this, name, expectedSize](qint64 received, qint64 total) {
+    connect(reply, &QNetworkReply::downloadProgress, this, [this, reply, name, expectedSize](qint64 received, qint64 total) {
+        // The body of a 404 page or a redirect is not progress on the file.
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (status.isValid() && status.toInt() != 200)
+            return;
         Q_EMIT progress(received, total > 0 ? total : expectedSize, name);
     });
     connect(reply, &QNetworkReply::finished, this, &MnistDownloader::onReplyFinished);
@@ -308,7 +312,9 @@ void MnistDownloader::onReplyFinished()
 
     const FileInfo &info = d->files.at(d->fileIndex);
     const QString url = reply->url().toDisplayString();
-    QByteArray bytes = d->buffer + reply->readAll();
+    QByteArray bytes = d->buffer;
+    if (reply->isOpen())   // an aborted reply is closed; reading it only warns
+        bytes += reply->readAll();
     d->buffer.clear();
 
     QString problem;
@@ -317,6 +323,10 @@ void MnistDownloader::onReplyFinished()
         problem = QStringLiteral("timed out after %1 s").arg(d->timeoutMs * 10 / 1000.0);
     } else if (d->tooLarge) {
         problem = QStringLiteral("more than %1 bytes, far larger than expected").arg(sizeCap(info.gzSize));
+    } else if (reply->error() == QNetworkReply::OperationCanceledError
+               || reply->error() == QNetworkReply::TimeoutError) {
+        // Only the request's transfer timeout cancels a reply we still listen to.
+        problem = QStringLiteral("no data for %1 s").arg(d->timeoutMs / 1000.0);
     } else if (reply->error() != QNetworkReply::NoError) {
         problem = status.isValid()
             ? QStringLiteral("HTTP %1 %2").arg(status.toInt())

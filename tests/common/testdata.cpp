@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QStandardPaths>
 #include <random>
 
 namespace TestData {
@@ -18,7 +19,14 @@ static QStringList candidateFolders()
     if (!fromEnv.isEmpty())
         folders << fromEnv;
     folders << QStringLiteral(MNIST_LAB_TEST_DATA);
-    folders << lab::DataLocator::userDataFolder();
+    // Where `mnist-lab-cli download` (run by the fetch_mnist fixture) puts the files:
+    // $MNIST_LAB_DATA, else the user's real data folder, even in a test that switched
+    // QStandardPaths to test mode (that would point at ~/.qttest, which nothing fills).
+    const bool testMode = QStandardPaths::isTestModeEnabled();
+    QStandardPaths::setTestModeEnabled(false);
+    folders << lab::DataLocator::dataFolder() << lab::DataLocator::userDataFolder();
+    QStandardPaths::setTestModeEnabled(testMode);
+    folders.removeDuplicates();
     return folders;
 }
 
@@ -34,7 +42,8 @@ QString realMnistFolder()
 QString missingMnistMessage()
 {
     return QStringLiteral("the MNIST idx files were not found in any of: %1; "
-                          "run `mnist-lab-cli download` or set MNIST_LAB_TEST_DATA")
+                          "the fetch_mnist test runs `mnist-lab-cli download` when they are missing; "
+                          "or set MNIST_LAB_TEST_DATA")
         .arg(candidateFolders().join(QStringLiteral(", ")));
 }
 
