@@ -162,7 +162,7 @@ QStringList HyperparameterForm::problems() const
 void HyperparameterForm::updateProblems()
 {
     const OptimizerKind opt = kOptimizers[qMax(0, m_optimizer->currentIndex())];
-    m_momentum->setEnabled(opt == OptimizerKind::Sgd || opt == OptimizerKind::RmsProp);
+    m_momentum->setEnabled(opt == OptimizerKind::Sgd);   // RMSprop and Adam ignore it
     const QStringList list = problems();
     m_problems->setText(list.join(u'\n'));
     m_problems->setVisible(!list.isEmpty());
