@@ -90,6 +90,7 @@ void LocalHttpServer::onReadyRead(QTcpSocket *socket)
         + "Connection: close\r\n";
     if (!response.location.isEmpty())
         head += "Location: " + response.location + "\r\n";
-    socket->write(head + "\r\n" + response.body);
+    socket->write(head + "\r\n"
+                  + (response.truncateAt >= 0 ? response.body.left(response.truncateAt) : response.body));
     socket->disconnectFromHost();
 }

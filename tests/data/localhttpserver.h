@@ -26,6 +26,7 @@ public:
         QByteArray body;
         QByteArray location;   ///< sent as Location: for redirects
         bool stall = false;    ///< accept the request and never answer
+        int truncateAt = -1;   ///< declare the whole body but close after this many bytes
     };
 
     explicit LocalHttpServer(QObject *parent = nullptr);

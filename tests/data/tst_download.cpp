@@ -81,6 +81,7 @@ private Q_SLOTS:
     void redirectIsFollowed();
     void silentMirrorTimesOutAndNextIsUsed();
     void corruptedFileIsRejectedAndLeavesNothing();
+    void droppedOrOversizedTransfersFallThrough();
     void earlierGoodFilesSurviveAndOnlyMissingAreFetched();
     void verifiedFilesAreNotFetchedAgain();
     void corruptFileInTargetIsReplaced();
@@ -278,6 +279,37 @@ void TestDownload::corruptedFileIsRejectedAndLeavesNothing()
                                            QStringLiteral("train-labels-idx1-ubyte.gz")}));
     QVERIFY(MnistDownloader::verifyFile(target + QStringLiteral("/train-images-idx3-ubyte.gz"), m_files.at(0)));
     QVERIFY(!MnistDownloader::verifyFile(m_work.filePath(QStringLiteral("nope")), m_files.at(0)));
+}
+
+void TestDownload::droppedOrOversizedTransfersFallThrough()
+{
+    // A connection that drops half way, and a server that sends far more than the file's
+    // published size: neither may reach the folder; the next mirror provides the file.
+    const QString name = QStringLiteral("train-images-idx3-ubyte.gz");
+    const QByteArray good = readAll(m_source + u'/' + name);
+    LocalHttpServer::Response dropped;
+    dropped.body = good;
+    dropped.truncateAt = int(good.size() / 2);
+    m_server.setRoute(QStringLiteral("/dropped/") + name, dropped);
+    LocalHttpServer::Response huge;
+    huge.body = good + QByteArray(good.size() * 3, 'x');
+    m_server.setRoute(QStringLiteral("/huge/") + name, huge);
+
+    MnistDownloader downloader;
+    downloader.setFiles(m_files.mid(0, 1));
+    downloader.setMirrors({m_server.baseUrl(QStringLiteral("dropped")), m_server.baseUrl(QStringLiteral("huge"))});
+    const QString target = freshTarget();
+    const Outcome outcome = runDownload(downloader, target);
+    QVERIFY(outcome.failed);
+    QVERIFY2(outcome.message.contains(QStringLiteral("/dropped/") + name), qPrintable(outcome.message));
+    QVERIFY2(outcome.message.contains(QStringLiteral("larger than expected")), qPrintable(outcome.message));
+    QVERIFY(entries(target).isEmpty());
+
+    downloader.setMirrors({m_server.baseUrl(QStringLiteral("dropped")), m_server.baseUrl(QStringLiteral("huge")),
+                           m_server.baseUrl(QStringLiteral("good"))});
+    const Outcome recovered = runDownload(downloader, target);
+    QVERIFY2(recovered.finished, qPrintable(recovered.message));
+    QCOMPARE(readAll(target + u'/' + name), good);
 }
 
 void TestDownload::earlierGoodFilesSurviveAndOnlyMissingAreFetched()
