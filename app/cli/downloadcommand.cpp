@@ -10,7 +10,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QEventLoop>
-#include <QSet>
+#include <QElapsedTimer>
 #include <QTextStream>
 #include <cstdio>
 
@@ -76,41 +76,56 @@ int downloadCommand(const QStringList &args)
 
     QEventLoop loop;
     exitCode = 1;
+    // A file counts as done (verified and written) once the next one starts or all finish;
+    // progress reaching 100% only means its bytes arrived.
+    QString current;
+    qint64 currentSize = 0;
     QString lastLine;
-    QSet<QString> done;
+    QElapsedTimer sinceDraw;
+    sinceDraw.start();
+    auto endLine = [&] {
+        if (terminal && !lastLine.isEmpty())
+            err << '\n' << Qt::flush;
+        lastLine.clear();
+    };
+    auto fileDone = [&] {
+        if (current.isEmpty())
+            return;
+        if (terminal) {
+            const QString line = QStringLiteral("  %1  %2  ok").arg(current, humanSize(currentSize));
+            err << '\r' << line.leftJustified(lastLine.size()) << '\n' << Qt::flush;
+            lastLine.clear();
+        } else {
+            err << "  " << current << "  " << humanSize(currentSize) << "  ok\n" << Qt::flush;
+        }
+    };
     QObject::connect(&downloader, &lab::MnistDownloader::progress, &loop,
                      [&](qint64 received, qint64 total, const QString &file) {
-        if (done.contains(file))   // the last progress of a file can come twice
-            return;
-        const bool complete = total > 0 && received >= total;
-        if (terminal) {
-            // One line rewritten in place; padded so a shorter line hides the longer one.
-            QString line = QStringLiteral("  %1  %2 / %3").arg(file, humanSize(received),
-                                                               total > 0 ? humanSize(total) : QStringLiteral("?"));
-            if (total > 0)
-                line += QStringLiteral("  %1%").arg(int(100 * received / total));
-            err << '\r' << line.leftJustified(lastLine.size()) << Qt::flush;
-            lastLine = line;
-            if (complete) {
-                err << '\n' << Qt::flush;
-                lastLine.clear();
-            }
-        } else if (complete) {
-            err << "  " << file << "  " << humanSize(total) << "  ok\n" << Qt::flush;
+        if (file != current) {
+            fileDone();
+            current = file;
         }
-        if (complete)
-            done.insert(file);
+        currentSize = total > 0 ? total : received;
+        // One line rewritten in place, at most ~10 times a second; padded so a shorter
+        // line hides the longer one.
+        if (!terminal || sinceDraw.elapsed() < 100)
+            return;
+        sinceDraw.restart();
+        QString line = QStringLiteral("  %1  %2 / %3").arg(file, humanSize(received),
+                                                           total > 0 ? humanSize(total) : QStringLiteral("?"));
+        if (total > 0)
+            line += QStringLiteral("  %1%").arg(int(100 * received / total));
+        err << '\r' << line.leftJustified(lastLine.size()) << Qt::flush;
+        lastLine = line;
     });
     QObject::connect(&downloader, &lab::MnistDownloader::finished, &loop, [&](const QString &folderDone) {
-        if (terminal && !lastLine.isEmpty())
-            err << '\n';
+        fileDone();
         out << QDir::toNativeSeparators(folderDone) << '\n';
         exitCode = 0;
         loop.quit();
     });
     QObject::connect(&downloader, &lab::MnistDownloader::failed, &loop, [&](const QString &message) {
-        if (terminal && !lastLine.isEmpty())
-            err << '\n';
+        endLine();
         err << "mnist-lab-cli download: error: " << message << '\n';
         exitCode = 1;
         loop.quit();
