@@ -51,6 +51,7 @@ void TestFashionMnist::loadsThroughDatasetLoad()
 {
     const auto data = lab::Dataset::load(m_folder);
     QVERIFY(data);
+    qInfo("Fashion-MNIST loaded and normalised in %.2f s", data->loadSeconds);
     QCOMPARE(data->folder, QDir(m_folder).absolutePath());
     QCOMPARE(data->train.count, 60000);
     QCOMPARE(data->test.count, 10000);
