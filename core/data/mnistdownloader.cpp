@@ -223,9 +223,13 @@ void MnistDownloader::nextFile()
     while (++d->fileIndex < d->files.size()) {
         const FileInfo &info = d->files.at(d->fileIndex);
         const QDir dir(d->folder);
-        // Keep what is already there and right: the .gz itself, or an inflated copy.
+        // Keep what is already there and right: the .gz itself, or an inflated copy when
+        // there is no .gz (a bad .gz would shadow a good inflated copy: the loader prefers .gz).
         QString present = dir.filePath(info.name);
-        if (!verifyFile(present, info)) {
+        if (QFileInfo::exists(present)) {
+            if (!verifyFile(present, info))
+                present.clear();
+        } else {
             QString inflated = present;
             if (inflated.endsWith(QStringLiteral(".gz")))
                 inflated.chop(3);

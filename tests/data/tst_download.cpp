@@ -381,6 +381,18 @@ void TestDownload::corruptFileInTargetIsReplaced()
     QCOMPARE(readAll(target + QStringLiteral("/train-labels-idx1-ubyte.gz")),
              readAll(m_source + QStringLiteral("/train-labels-idx1-ubyte.gz")));
     QCOMPARE(entries(target).size(), 4);
+
+    // A bad .gz beside a good inflated copy is replaced too: the loader would read the .gz.
+    lab::IdxFile::read(m_source + QStringLiteral("/t10k-labels-idx1-ubyte.gz")).write(target + QStringLiteral("/t10k-labels-idx1-ubyte"));
+    {
+        QFile broken(target + QStringLiteral("/t10k-labels-idx1-ubyte.gz"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("garbage");
+    }
+    const Outcome again = runDownload(downloader, target);
+    QVERIFY2(again.finished, qPrintable(again.message));
+    QCOMPARE(readAll(target + QStringLiteral("/t10k-labels-idx1-ubyte.gz")),
+             readAll(m_source + QStringLiteral("/t10k-labels-idx1-ubyte.gz")));
 }
 
 void TestDownload::recompressedCopyIsAcceptedByContent()
