@@ -61,6 +61,7 @@ private Q_SLOTS:
     {
         lab::Trainer trainer(explodingSpec(), explodingConfig(), lab::Dataset::load(m_data));
         const lab::RunRecord record = trainer.run(nullptr, nullptr);
+        qInfo("%s", qPrintable(record.statusDetail));
         QCOMPARE(lab::runStatusName(record.status), QStringLiteral("diverged"));
         const QRegularExpressionMatch m = whereItDiverged.match(record.statusDetail);
         QVERIFY2(m.hasMatch(), qPrintable(QStringLiteral("no epoch/batch in: ") + record.statusDetail));

@@ -165,6 +165,7 @@ private Q_SLOTS:
         QCOMPARE(raw.status, lab::RunStatus::Running);
         // …and the store, seeing its process gone, reports it as interrupted.
         const lab::RunRecord interrupted = lab::RunStore(runs).load(folder);
+        qInfo("killed with %d of 5 epochs on disk: %s", interrupted.completedEpochs(), qPrintable(interrupted.statusDetail));
         QCOMPARE(lab::runStatusName(interrupted.status), QStringLiteral("interrupted"));
         QVERIFY2(interrupted.completedEpochs() >= 2 && interrupted.completedEpochs() < 5,
                  qPrintable(QStringLiteral("%1 epochs on disk").arg(interrupted.completedEpochs())));
