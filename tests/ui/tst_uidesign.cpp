@@ -131,7 +131,7 @@ private Q_SLOTS:
         QFETCH(QString, learningRate);
         QFETCH(bool, valid);
         DesignPage page;
-        auto *lr = page.form()->findChildren<QLineEdit *>().value(0);
+        auto *lr = page.form()->findChild<QLineEdit *>(QStringLiteral("learningRate"));
         QVERIFY(lr);
         lr->setText(learningRate);
         QCOMPARE(page.form()->problems().isEmpty(), valid);

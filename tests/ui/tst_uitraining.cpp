@@ -140,7 +140,7 @@ private Q_SLOTS:
         QCOMPARE(batches.count(), 0);
 
         // Change the learning rate while paused, through the page's own controls.
-        auto *lr = page.findChild<QLineEdit *>();
+        auto *lr = page.findChild<QLineEdit *>(QStringLiteral("learningRate"));
         QVERIFY(lr && lr->isEnabled());
         lr->setText(QStringLiteral("0.003"));
         QPushButton *apply = nullptr;

@@ -137,8 +137,12 @@ void XyChartWidget::setYLogScale(bool log)
     const QList<QAbstractSeries *> all = m_chart->series();
     for (QAbstractSeries *s : all)
         s->detachAxis(from);
+    for (QXYSeries *marker : std::as_const(m_markers))
+        marker->clear();   // markers may touch y = 0; refreshNow() redraws them in range
     m_chart->removeAxis(from);   // ownership returns to us
     to->setTitleText(title);
+    if (log)
+        to->setRange(1e-3, 10.0);   // a positive range before any series sees the axis
     m_chart->addAxis(to, Qt::AlignLeft);
     for (QAbstractSeries *s : all)
         s->attachAxis(to);

@@ -27,6 +27,7 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     m_batchSize = new QSpinBox(this);
     m_batchSize->setRange(1, TrainConfig::maxBatchSize);
     m_learningRate = new QLineEdit(this);
+    m_learningRate->setObjectName(QStringLiteral("learningRate"));
     m_learningRate->setPlaceholderText(QStringLiteral("e.g. 1e-3"));
     m_optimizer = new QComboBox(this);
     for (OptimizerKind k : kOptimizers)

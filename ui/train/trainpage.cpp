@@ -46,6 +46,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_pause = new QPushButton(tr("Pause"), this);
     m_stop = new QPushButton(tr("Stop"), this);
     m_lr = new QLineEdit(this);
+    m_lr->setObjectName(QStringLiteral("learningRate"));
     m_lr->setMaximumWidth(110);
     m_lr->setPlaceholderText(tr("new lr"));
     m_lr->setToolTip(tr("Learning rate from the next batch on (while paused)"));
