@@ -27,7 +27,10 @@ public:
     QString createRunFolder(const QString &modelType) const;
     /** Every run with a readable record, newest first. Unreadable folders are skipped. */
     QVector<RunRecord> list() const;
-    /** Loads one run's record (folder and id filled). Throws LabError. */
+    /**
+     * Loads one run's record (folder and id filled). A "running" record whose process is
+     * gone is reported as Interrupted. Throws LabError.
+     */
     RunRecord load(const QString &folder) const;
     /** Deletes a run folder (only folders inside the store). Throws LabError. */
     void remove(const QString &folder) const;
@@ -35,6 +38,8 @@ public:
     static QString recordPath(const QString &folder);
     static QString modelPath(const QString &folder);
     static QString checkpointPath(const QString &folder);
+    /** The lock a training process holds on its run folder (a QLockFile). */
+    static QString lockPath(const QString &folder);
 
 private:
     QString m_root;

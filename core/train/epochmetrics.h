@@ -16,7 +16,7 @@ struct LayerDiagnostics
 {
     int layerIndex = 0;            ///< index into NetworkSpec::layers of the Linear/Conv2d layer
     QString name;                  ///< e.g. "Linear(50)"
-    double deadFraction = -1;      ///< units never active on the probe batch; -1 when not followed by ReLU
+    double deadFraction = 0;       ///< units never active on the probe batch (only a ReLU layer has any)
     double gradientNorm = 0;       ///< L2 norm of the weight gradient, mean over the epoch's batches
     double weightNorm = 0;         ///< L2 norm of the weights at the end of the epoch
 

@@ -33,7 +33,7 @@ struct TrainConfig
     int batchSize = 50;
     double learningRate = 1e-3;
     OptimizerKind optimizer = OptimizerKind::Adam;
-    double momentum = 0.9;            ///< SGD and RMSprop
+    double momentum = 0.9;            ///< SGD only (RMSprop uses alpha 0.99, no momentum)
     bool nesterov = false;            ///< SGD
     double weightDecay = 0.0;
     quint64 seed = 1;

@@ -1,0 +1,162 @@
+// `bench`: one epoch of each blog configuration, optionally beside the PyTorch peer.
+#include "clisupport.h"
+#include "commands.h"
+
+#include "common/laberror.h"
+#include "data/datalocator.h"
+#include "data/dataset.h"
+#include "experiment/environmentinfo.h"
+#include "experiment/preset.h"
+#include "model/shapeinference.h"
+#include "train/trainer.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTextStream>
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
+
+namespace cli {
+
+namespace {
+
+struct BenchCase
+{
+    const char *layers;
+    const char *activation;
+    int batchSize;
+    int maxBatches;   ///< timed batches; the epoch time is scaled from them (0 = whole epoch)
+    const char *presets;
+};
+
+// Every distinct (design, batch) of the blog's table. The slow ones are timed on a
+// fraction of an epoch and scaled: the per-batch cost is steady after the first few.
+const BenchCase cases[] = {
+    {"784-50-50-10", "relu", 50, 0, "2_HL_NN_v1..v6"},
+    {"784-50-50-10", "relu", 1000, 0, "2_HL_NN_v7"},
+    {"784-50-50-10", "relu", 1, 6000, "2_HL_NN_v8"},
+    {"784-50-10", "relu", 50, 0, "1_HL_NN_v1"},
+    {"784-50-50-50-10", "relu", 50, 0, "3_HL_NN_v1"},
+    {"784-50-50-50-10", "sigmoid", 50, 0, "3_HL_NN_v2"},
+    {"784-10-10-10-10", "relu", 50, 0, "3_HL_NN_v3"},
+    {"784-100-100-100-10", "relu", 50, 0, "3_HL_NN_v4"},
+    {"784-1000-1000-1000-10", "relu", 50, 240, "3_HL_NN_v5"},
+};
+
+double peakRssMb()
+{
+#ifdef Q_OS_UNIX
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024.0;   // kilobytes on Linux
+#else
+    return -1;
+#endif
+}
+
+/** Runs the peer script for the same case; returns its scaled epoch seconds or -1. */
+double runPeer(const QString &script, const QString &dataFolder, const BenchCase &c, int threads, QString *error)
+{
+    QProcess peer;
+    peer.setProcessChannelMode(QProcess::SeparateChannels);
+    QStringList args{script, QStringLiteral("--data"), dataFolder, QStringLiteral("--layers"), QString::fromLatin1(c.layers),
+                     QStringLiteral("--activation"), QString::fromLatin1(c.activation), QStringLiteral("--epochs"), QStringLiteral("1"),
+                     QStringLiteral("--batch-size"), QString::number(c.batchSize), QStringLiteral("--lr"), QStringLiteral("1e-3"),
+                     QStringLiteral("--threads"), QString::number(threads)};
+    if (c.maxBatches > 0)
+        args << QStringLiteral("--max-batches") << QString::number(c.maxBatches);
+    peer.start(QStringLiteral("/usr/bin/python3"), args);
+    if (!peer.waitForFinished(3600 * 1000) || peer.exitCode() != 0) {
+        *error = QString::fromLocal8Bit(peer.readAllStandardError()).trimmed().section(u'\n', -1);
+        return -1;
+    }
+    for (const QByteArray &line : peer.readAllStandardOutput().split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o.contains(QStringLiteral("epoch_seconds")))
+            return o.value(QStringLiteral("epoch_seconds")).toDouble();
+    }
+    *error = QStringLiteral("no epoch_seconds in the peer's output");
+    return -1;
+}
+
+} // namespace
+
+int benchCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Time one epoch of each blog configuration (Adam, lr 1e-3). Long cases are timed on part of an epoch\n"
+        "and scaled. With --peer, runs the PyTorch peer script on the same case right after ours."));
+    parser.addOptions({
+        {QStringLiteral("data"), QStringLiteral("folder with the MNIST idx files"), QStringLiteral("DIR")},
+        {QStringLiteral("threads"), QStringLiteral("CPU threads for both (default: all cores)"), QStringLiteral("N")},
+        {QStringLiteral("peer"), QStringLiteral("path of bench/pytorch_peer.py to compare with"), QStringLiteral("SCRIPT")},
+        {QStringLiteral("only"), QStringLiteral("run only cases whose layers contain TEXT"), QStringLiteral("TEXT")},
+        {QStringLiteral("json"), QStringLiteral("print JSON lines instead of a Markdown table")},
+    });
+    int exitCode = 0;
+    if (!parseOrExplain(parser, QStringLiteral("bench"), args, &exitCode))
+        return exitCode;
+    const int threads = lab::EnvironmentInfo::applyThreads(
+        parser.isSet(QStringLiteral("threads")) ? intOption(parser, QStringLiteral("threads"), 1, 1024) : 0);
+    const QString dataFolder = lab::DataLocator::dataFolder(parser.value(QStringLiteral("data")));
+    const auto data = lab::Dataset::load(dataFolder);
+    const QString peer = parser.value(QStringLiteral("peer"));
+    const bool json = parser.isSet(QStringLiteral("json"));
+
+    QTextStream out(stdout);
+    if (!json) {
+        out << "Date: " << QDateTime::currentDateTime().toString(Qt::ISODate) << "  \nCPU: " << lab::EnvironmentInfo::cpuModel()
+            << ", " << threads << " threads  \nBLAS: " << lab::EnvironmentInfo::blasDescription() << "  \nlibtorch "
+            << lab::EnvironmentInfo::torchVersion() << "; data load + normalise: " << QString::number(data->loadSeconds, 'f', 3)
+            << " s\n\n| layers | act. | batch | timed batches | lab s/epoch | peer s/epoch | peer ÷ lab | blog runs |\n"
+               "|---|---|---|---|---|---|---|---|\n";
+        out.flush();
+    }
+    for (const BenchCase &c : cases) {
+        if (parser.isSet(QStringLiteral("only")) && !QString::fromLatin1(c.layers).contains(parser.value(QStringLiteral("only"))))
+            continue;
+        lab::NetworkSpec spec = lab::NetworkSpec::fromShorthand(QString::fromLatin1(c.layers), QString::fromLatin1(c.activation));
+        spec.name = QStringLiteral("bench");
+        lab::TrainConfig config;
+        config.epochs = 1;
+        config.batchSize = c.batchSize;
+        config.learningRate = 1e-3;
+        config.threads = threads;
+        config.maxBatchesPerEpoch = c.maxBatches;
+        config.diagnostics = false;
+        lab::Trainer trainer(spec, config, data);
+        const lab::RunRecord record = trainer.run(nullptr, nullptr);
+        const int fullBatches = (data->train.count + c.batchSize - 1) / c.batchSize;
+        const int timed = c.maxBatches > 0 ? std::min(c.maxBatches, fullBatches) : fullBatches;
+        const double labSeconds = record.trainSeconds * fullBatches / timed;
+        QString peerError;
+        const double peerSeconds = peer.isEmpty() ? -1 : runPeer(peer, dataFolder, c, threads, &peerError);
+        if (json) {
+            out << QJsonDocument(QJsonObject{{QStringLiteral("layers"), QString::fromLatin1(c.layers)},
+                                             {QStringLiteral("activation"), QString::fromLatin1(c.activation)},
+                                             {QStringLiteral("batch_size"), c.batchSize},
+                                             {QStringLiteral("timed_batches"), timed},
+                                             {QStringLiteral("lab_epoch_seconds"), labSeconds},
+                                             {QStringLiteral("peer_epoch_seconds"), peerSeconds},
+                                             {QStringLiteral("threads"), threads}})
+                       .toJson(QJsonDocument::Compact)
+                << '\n';
+        } else {
+            out << "| " << c.layers << " | " << c.activation << " | " << c.batchSize << " | " << timed << " | "
+                << QString::number(labSeconds, 'f', 3) << " | "
+                << (peerSeconds > 0 ? QString::number(peerSeconds, 'f', 3) : (peer.isEmpty() ? QStringLiteral("—") : QStringLiteral("failed: ") + peerError))
+                << " | " << (peerSeconds > 0 ? QString::number(peerSeconds / labSeconds, 'f', 2) + u'×' : QStringLiteral("—"))
+                << " | " << c.presets << " |\n";
+        }
+        out.flush();
+    }
+    if (!json)
+        out << "\nPeak resident memory of this process (data set + the largest model's training): "
+            << QString::number(peakRssMb(), 'f', 0) << " MB\n";
+    return 0;
+}
+
+} // namespace cli

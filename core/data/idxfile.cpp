@@ -1,0 +1,170 @@
+#include "data/idxfile.h"
+
+#include "common/atomicfile.h"
+#include "common/laberror.h"
+
+#include <QFile>
+#include <QtEndian>
+#include <zlib.h>
+
+namespace lab {
+
+namespace {
+
+// The largest idx payload we accept: well above MNIST's 47 MB, far below what would
+// hurt a laptop. A header claiming more is malformed, whatever the file size says.
+constexpr qsizetype maxIdxBytes = qsizetype(1) << 31;
+
+} // namespace
+
+qsizetype IdxFile::itemSize() const
+{
+    qsizetype size = 1;
+    for (int i = 1; i < dims.size(); ++i)
+        size *= dims[i];
+    return size;
+}
+
+IdxFile IdxFile::parse(const QByteArray &raw, const QString &name)
+{
+    if (raw.size() < 4)
+        throw LabError(QStringLiteral("%1: truncated: %2 bytes, an idx header needs at least 4").arg(name).arg(raw.size()));
+    const auto *data = reinterpret_cast<const uchar *>(raw.constData());
+    if (data[0] != 0 || data[1] != 0)
+        throw LabError(QStringLiteral("%1: wrong magic number 0x%2: not an idx file (expected 0x0000 then type and rank)")
+                           .arg(name, QString::number(qFromBigEndian<quint32>(data), 16).rightJustified(8, u'0')));
+    if (data[2] != 0x08)
+        throw LabError(QStringLiteral("%1: element type 0x%2 is not supported (expected 0x08, unsigned byte)")
+                           .arg(name, QString::number(data[2], 16).rightJustified(2, u'0')));
+    const int rank = data[3];
+    if (rank < 1 || rank > 4)
+        throw LabError(QStringLiteral("%1: %2 dimensions (expected 1 for labels or 3 for images)").arg(name).arg(rank));
+    const qsizetype headerSize = 4 + 4 * rank;
+    if (raw.size() < headerSize)
+        throw LabError(QStringLiteral("%1: truncated header: %2 bytes, expected %3").arg(name).arg(raw.size()).arg(headerSize));
+
+    IdxFile file;
+    qsizetype expected = 1;
+    for (int i = 0; i < rank; ++i) {
+        const quint32 dim = qFromBigEndian<quint32>(data + 4 + 4 * i);
+        if (dim == 0 || dim > quint32(maxIdxBytes))
+            throw LabError(QStringLiteral("%1: dimension %2 is %3 (expected 1 to %4)").arg(name).arg(i).arg(dim).arg(maxIdxBytes));
+        expected *= qsizetype(dim);
+        if (expected > maxIdxBytes)
+            throw LabError(QStringLiteral("%1: header declares more than %2 bytes of data").arg(name).arg(maxIdxBytes));
+        file.dims.append(int(dim));
+    }
+    const qsizetype actual = raw.size() - headerSize;
+    if (actual < expected)
+        throw LabError(QStringLiteral("%1: truncated: header declares %2 bytes of data, the file has %3")
+                           .arg(name).arg(expected).arg(actual));
+    if (actual > expected)
+        throw LabError(QStringLiteral("%1: %2 unexpected bytes after the %3 declared by the header")
+                           .arg(name).arg(actual - expected).arg(expected));
+    file.bytes = raw.mid(headerSize);
+    return file;
+}
+
+QByteArray IdxFile::gunzip(const QByteArray &gz, const QString &name, qsizetype maxBytes)
+{
+    z_stream stream{};
+    // 16 + MAX_WBITS: expect a gzip header, not a raw zlib stream.
+    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
+        throw LabError(QStringLiteral("%1: cannot initialise zlib").arg(name));
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.constData()));
+    stream.avail_in = uInt(gz.size());
+
+    // The gzip trailer's ISIZE (size mod 2^32) is a hint for the first allocation, capped.
+    // Never trusted beyond what the input could inflate to (deflate cannot exceed ~1032:1)
+    // nor beyond 64 MiB (the buffer doubles from there): a 16-byte file whose last bytes
+    // say "2 GB" must not allocate 2 GB (fuzz_idx found that).
+    qsizetype guess = gz.size() * 4;
+    if (gz.size() >= 4) {
+        const quint32 isize = qFromLittleEndian<quint32>(gz.constData() + gz.size() - 4);
+        guess = qMax<qsizetype>(qsizetype(isize), 1024);
+    }
+    guess = qMin<qsizetype>(guess, qMin<qsizetype>(gz.size() * 1032 + 1024, qsizetype(64) << 20));
+    QByteArray out;
+    out.resize(qMin(guess, maxBytes + 1));
+    qsizetype produced = 0;
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        if (produced == out.size()) {
+            if (out.size() > maxBytes) {
+                inflateEnd(&stream);
+                throw LabError(QStringLiteral("%1: inflates to more than %2 bytes").arg(name).arg(maxBytes));
+            }
+            out.resize(qMin(out.size() * 2, maxBytes + 1));
+        }
+        stream.next_out = reinterpret_cast<Bytef *>(out.data() + produced);
+        stream.avail_out = uInt(out.size() - produced);
+        rc = inflate(&stream, Z_NO_FLUSH);
+        produced = out.size() - stream.avail_out;
+        if (rc == Z_BUF_ERROR && stream.avail_in == 0) {
+            inflateEnd(&stream);
+            throw LabError(QStringLiteral("%1: truncated gzip stream").arg(name));
+        }
+        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+            const QString reason = stream.msg ? QString::fromLatin1(stream.msg) : QStringLiteral("code %1").arg(rc);
+            inflateEnd(&stream);
+            throw LabError(QStringLiteral("%1: corrupt gzip data (%2)").arg(name, reason));
+        }
+    }
+    inflateEnd(&stream);
+    if (produced > maxBytes)
+        throw LabError(QStringLiteral("%1: inflates to more than %2 bytes").arg(name).arg(maxBytes));
+    out.truncate(produced);
+    return out;
+}
+
+IdxFile IdxFile::read(const QString &path)
+{
+    QFile file(path);
+    if (!file.exists())
+        throw LabError(QStringLiteral("%1: file not found").arg(path));
+    if (!file.open(QIODevice::ReadOnly))
+        throw LabError(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QByteArray bytes = file.readAll();
+    if (path.endsWith(QStringLiteral(".gz"), Qt::CaseInsensitive))
+        bytes = gunzip(bytes, path, maxIdxBytes + 64);
+    return parse(bytes, path);
+}
+
+QByteArray IdxFile::serialize() const
+{
+    QByteArray out;
+    out.reserve(4 + 4 * dims.size() + bytes.size());
+    out.append(char(0)).append(char(0)).append(char(0x08)).append(char(dims.size()));
+    for (int dim : dims) {
+        char be[4];
+        qToBigEndian<quint32>(quint32(dim), be);
+        out.append(be, 4);
+    }
+    out.append(bytes);
+    return out;
+}
+
+void IdxFile::write(const QString &path) const
+{
+    QByteArray out = serialize();
+    if (path.endsWith(QStringLiteral(".gz"), Qt::CaseInsensitive)) {
+        z_stream stream{};
+        if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            throw LabError(QStringLiteral("%1: cannot initialise zlib").arg(path));
+        QByteArray gz;
+        gz.resize(qsizetype(deflateBound(&stream, uLong(out.size()))));
+        stream.next_in = reinterpret_cast<Bytef *>(out.data());
+        stream.avail_in = uInt(out.size());
+        stream.next_out = reinterpret_cast<Bytef *>(gz.data());
+        stream.avail_out = uInt(gz.size());
+        const int rc = deflate(&stream, Z_FINISH);
+        gz.truncate(qsizetype(stream.total_out));
+        deflateEnd(&stream);
+        if (rc != Z_STREAM_END)
+            throw LabError(QStringLiteral("%1: compression failed").arg(path));
+        out = gz;
+    }
+    AtomicFile::write(path, out);
+}
+
+} // namespace lab

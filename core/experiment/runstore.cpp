@@ -1,0 +1,96 @@
+#include "experiment/runstore.h"
+
+#include "common/laberror.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QLockFile>
+#include <algorithm>
+
+namespace lab {
+
+namespace {
+
+// Held by the process that trains; a "running" record whose lock can be taken belongs
+// to a process that is gone, so the run was interrupted.
+const char *const lockFileName = "run.lock";
+
+QString safeName(const QString &modelType)
+{
+    QString name;
+    for (QChar c : modelType)
+        name += (c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.') ? c : u'_';
+    return name.left(60).isEmpty() ? QStringLiteral("run") : name.left(60);
+}
+
+} // namespace
+
+RunStore::RunStore(const QString &root)
+    : m_root(QDir(root).absolutePath())
+{
+}
+
+QString RunStore::recordPath(const QString &folder) { return folder + u'/' + QLatin1String(recordFileName); }
+QString RunStore::modelPath(const QString &folder) { return folder + u'/' + QLatin1String(modelFileName); }
+QString RunStore::checkpointPath(const QString &folder) { return folder + u'/' + QLatin1String(checkpointFileName); }
+QString RunStore::lockPath(const QString &folder) { return folder + u'/' + QLatin1String(lockFileName); }
+
+QString RunStore::createRunFolder(const QString &modelType) const
+{
+    QDir root(m_root);
+    if (!root.mkpath(QStringLiteral(".")))
+        throw LabError(QStringLiteral("%1: cannot create the run store folder").arg(m_root));
+    const QString base = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u'-' + safeName(modelType);
+    for (int n = 0; n < 1000; ++n) {
+        const QString name = n == 0 ? base : base + QStringLiteral("-%1").arg(n + 1);
+        // mkdir (not mkpath) fails when the folder exists: that is how two runs started in
+        // the same second get different folders.
+        if (root.mkdir(name))
+            return root.filePath(name);
+    }
+    throw LabError(QStringLiteral("%1: cannot create a run folder for %2").arg(m_root, modelType));
+}
+
+RunRecord RunStore::load(const QString &folder) const
+{
+    RunRecord record = RunRecord::load(recordPath(folder));
+    if (record.status == RunStatus::Running) {
+        QLockFile lock(lockPath(folder));
+        lock.setStaleLockTime(0);   // only a dead owner makes the lock stale, never its age
+        if (lock.tryLock(0)) {
+            lock.unlock();
+            record.status = RunStatus::Interrupted;
+            record.statusDetail = QStringLiteral("the process stopped after epoch %1").arg(record.completedEpochs());
+        }
+    }
+    return record;
+}
+
+QVector<RunRecord> RunStore::list() const
+{
+    QVector<RunRecord> runs;
+    const QDir root(m_root);
+    for (const QFileInfo &info : root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (!QFileInfo::exists(recordPath(info.absoluteFilePath())))
+            continue;
+        try {
+            runs.append(load(info.absoluteFilePath()));
+        } catch (const LabError &) {
+            // A folder with an unreadable record is not a run we can show; leave it alone.
+        }
+    }
+    std::sort(runs.begin(), runs.end(), [](const RunRecord &a, const RunRecord &b) { return a.id > b.id; });
+    return runs;
+}
+
+void RunStore::remove(const QString &folder) const
+{
+    const QString absolute = QFileInfo(folder).absoluteFilePath();
+    if (QFileInfo(absolute).absolutePath() != m_root || !QFileInfo::exists(recordPath(absolute)))
+        throw LabError(QStringLiteral("%1: not a run folder of the store %2; refusing to delete it").arg(folder, m_root));
+    if (!QDir(absolute).removeRecursively())
+        throw LabError(QStringLiteral("%1: could not delete every file of the run").arg(folder));
+}
+
+} // namespace lab

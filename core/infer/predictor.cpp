@@ -1,0 +1,91 @@
+#include "infer/predictor.h"
+
+#include "common/laberror.h"
+#include "model/networkbuilder_p.h"
+
+namespace lab {
+
+struct Predictor::Impl
+{
+    ModelFile model;
+    BuiltNetwork network;
+};
+
+Predictor::Predictor(const ModelFile &model, const QString &name)
+    : d(std::make_unique<Impl>())
+{
+    const QString label = name.isEmpty() ? QStringLiteral("model") : name;
+    d->model = model;
+    try {
+        d->network = NetworkBuilder::build(model.spec);
+    } catch (const LabError &e) {
+        throw LabError(label + QStringLiteral(": ") + e.message());
+    }
+    NetworkBuilder::loadWeights(*d->network.net, model.weights, label);
+    d->network.net->eval();
+}
+
+Predictor::~Predictor() = default;
+Predictor::Predictor(Predictor &&) noexcept = default;
+Predictor &Predictor::operator=(Predictor &&) noexcept = default;
+
+const ModelFile &Predictor::model() const
+{
+    return d->model;
+}
+
+std::array<float, 10> Predictor::predict(const std::vector<float> &pixels01) const
+{
+    if (pixels01.size() != 784)
+        throw LabError(QStringLiteral("predict: expected 784 pixels (28×28), got %1").arg(pixels01.size()));
+    torch::NoGradGuard noGrad;
+    const torch::Tensor x = (torch::from_blob(const_cast<float *>(pixels01.data()), {1, 1, 28, 28}, torch::kFloat)
+                             - d->model.norm.mean) / d->model.norm.std;
+    const torch::Tensor probs = torch::softmax(d->network.net->forward(x), 1).contiguous();
+    std::array<float, 10> out{};
+    std::copy(probs.data_ptr<float>(), probs.data_ptr<float>() + 10, out.begin());
+    return out;
+}
+
+Evaluation Predictor::evaluate(const ImageSet &set) const
+{
+    torch::NoGradGuard noGrad;
+    Evaluation result;
+    if (set.count == 0)
+        return result;
+    // Normalise the raw pixels with the model's own statistics, by the very formula the
+    // trainer's data went through, so a saved model scores exactly what its run reported.
+    ImageSet normalized;
+    normalized.count = set.count;
+    normalized.rows = set.rows;
+    normalized.cols = set.cols;
+    normalized.raw = set.raw;
+    Dataset::normalize(normalized, d->model.norm);
+    const torch::Tensor images = torch::from_blob(normalized.pixels.data(), {set.count, 1, set.rows, set.cols}, torch::kFloat);
+    const torch::Tensor labels = torch::from_blob(const_cast<std::int64_t *>(set.labels.data()), {set.count}, torch::kLong);
+    result.probabilities.resize(size_t(set.count) * 10);
+    double lossSum = 0;
+    int64_t correct = 0;
+    for (int64_t start = 0; start < set.count; start += 2000) {
+        const int64_t len = std::min<int64_t>(2000, set.count - start);
+        const torch::Tensor x = images.narrow(0, start, len);
+        const torch::Tensor logits = d->network.net->forward(x);
+        const torch::Tensor y = labels.narrow(0, start, len);
+        lossSum += torch::nn::functional::cross_entropy(
+                       logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
+        const torch::Tensor probs = torch::softmax(logits, 1).contiguous();
+        std::copy(probs.data_ptr<float>(), probs.data_ptr<float>() + len * 10, result.probabilities.begin() + start * 10);
+        const torch::Tensor predicted = logits.argmax(1).contiguous();
+        for (int64_t i = 0; i < len; ++i) {
+            const int truth = int(set.labels[size_t(start + i)]);
+            const int guess = int(predicted.data_ptr<int64_t>()[i]);
+            result.confusion.add(truth, guess);
+            correct += truth == guess;
+        }
+    }
+    result.loss = lossSum / set.count;
+    result.accuracy = 100.0 * double(correct) / set.count;
+    return result;
+}
+
+} // namespace lab

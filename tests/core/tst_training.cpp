@@ -1,0 +1,358 @@
+// The training pieces: schedules, optimisers (against torch::optim), augmentation,
+// diagnostics, and the trainer's contract (determinism, cancel, divergence, resume).
+#include "common/laberror.h"
+#include "data/dataset.h"
+#include "experiment/experimentrunner.h"
+#include "experiment/runstore.h"
+#include "model/networkbuilder_p.h"
+#include "train/augmenter.h"
+#include "train/diagnostics_p.h"
+#include "train/lrschedule.h"
+#include "train/optimizer_p.h"
+#include "train/runcontrol.h"
+#include "train/trainer.h"
+#include "train/trainobserver.h"
+#include "testdata.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace lab;
+
+namespace {
+
+std::shared_ptr<const Dataset> syntheticData(int train = 600, int test = 200)
+{
+    static QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("synthetic-%1-%2").arg(train).arg(test));
+    if (!Dataset::looksComplete(folder))
+        TestData::writeSyntheticMnist(folder, train, test);
+    return Dataset::load(folder);
+}
+
+TrainConfig smallConfig()
+{
+    TrainConfig c;
+    c.epochs = 2;
+    c.batchSize = 20;
+    c.learningRate = 1e-3;
+    c.threads = 1;
+    c.seed = 42;
+    return c;
+}
+
+NetworkSpec mlp(const char *layers = "784-32-10", const char *act = "relu")
+{
+    NetworkSpec s = NetworkSpec::fromShorthand(QString::fromLatin1(layers), QString::fromLatin1(act));
+    s.name = QStringLiteral("test_mlp");
+    return s;
+}
+
+// Strips what legitimately differs between identical runs: timings and dates.
+QJsonObject withoutTimings(RunRecord r)
+{
+    r.trainSeconds = r.loadSeconds = r.evalSeconds = 0;
+    r.secondsTo99 = r.secondsTo99 < 0 ? -1 : 0;
+    r.started = r.ended = QDateTime();
+    r.environment = QJsonObject();
+    r.id.clear();
+    r.folder.clear();
+    for (EpochMetrics &m : r.epochs)
+        m.seconds = m.evalSeconds = 0;
+    return r.toJson();
+}
+
+class CancelAfter : public TrainObserver
+{
+public:
+    CancelAfter(RunControl &control, int batches) : m_control(control), m_left(batches) {}
+    void onBatch(const BatchProgress &) override
+    {
+        if (--m_left == 0)
+            m_control.requestCancel();
+    }
+
+private:
+    RunControl &m_control;
+    int m_left;
+};
+
+} // namespace
+
+class TestTraining : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void scheduleValues_data()
+    {
+        QTest::addColumn<int>("schedule");
+        QTest::addColumn<int>("warmup");
+        QTest::addColumn<int>("step");
+        QTest::addColumn<double>("expected");
+        // 10 epochs × 100 steps, lr 0.1
+        QTest::newRow("constant") << int(ScheduleKind::Constant) << 0 << 555 << 0.1;
+        QTest::newRow("step, epoch 0") << int(ScheduleKind::Step) << 0 << 99 << 0.1;
+        QTest::newRow("step, epoch 3 (gamma 0.1 every 3)") << int(ScheduleKind::Step) << 0 << 300 << 0.01;
+        QTest::newRow("step, epoch 9") << int(ScheduleKind::Step) << 0 << 999 << 0.0001;
+        QTest::newRow("cosine start") << int(ScheduleKind::Cosine) << 0 << 0 << 0.1;
+        QTest::newRow("cosine middle") << int(ScheduleKind::Cosine) << 0 << 500 << 0.05;
+        QTest::newRow("warmup first step") << int(ScheduleKind::Constant) << 2 << 0 << 0.1 * (0.1 + 0.9 / 200);
+        QTest::newRow("warmup end") << int(ScheduleKind::Constant) << 2 << 199 << 0.1;
+        QTest::newRow("cosine after warmup") << int(ScheduleKind::Cosine) << 2 << 600 << 0.05;
+        QTest::newRow("onecycle start") << int(ScheduleKind::OneCycle) << 0 << 0 << 0.1 / 25;
+        QTest::newRow("onecycle peak") << int(ScheduleKind::OneCycle) << 0 << 299 << 0.1;
+        QTest::newRow("onecycle end") << int(ScheduleKind::OneCycle) << 0 << 999 << 0.1 / 25 / 1e4;
+    }
+
+    void scheduleValues()
+    {
+        QFETCH(int, schedule);
+        QFETCH(int, warmup);
+        QFETCH(int, step);
+        QFETCH(double, expected);
+        TrainConfig c;
+        c.epochs = 10;
+        c.learningRate = 0.1;
+        c.schedule = ScheduleKind(schedule);
+        c.warmupEpochs = warmup;
+        c.stepEpochs = 3;
+        c.stepGamma = 0.1;
+        const LrSchedule s(c, 100);
+        QCOMPARE(s.totalSteps(), qint64(1000));
+        QVERIFY2(qAbs(s.at(step) - expected) < 1e-9 + 1e-6 * expected,
+                 qPrintable(QStringLiteral("got %1, expected %2").arg(s.at(step)).arg(expected)));
+    }
+
+    void optimizerMatchesTorch_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("weightDecay");
+        QTest::addColumn<bool>("nesterov");
+        QTest::newRow("Adam") << int(OptimizerKind::Adam) << 0.0 << false;
+        QTest::newRow("Adam + L2") << int(OptimizerKind::Adam) << 0.01 << false;
+        QTest::newRow("AdamW") << int(OptimizerKind::AdamW) << 0.01 << false;
+        QTest::newRow("SGD momentum") << int(OptimizerKind::Sgd) << 0.0 << false;
+        QTest::newRow("SGD Nesterov + wd") << int(OptimizerKind::Sgd) << 0.001 << true;
+        QTest::newRow("RMSprop") << int(OptimizerKind::RmsProp) << 0.0 << false;
+    }
+
+    // Our fused optimisers step exactly as torch::optim's on the same gradients.
+    void optimizerMatchesTorch()
+    {
+        QFETCH(int, kind);
+        QFETCH(double, weightDecay);
+        QFETCH(bool, nesterov);
+        TrainConfig c;
+        c.optimizer = OptimizerKind(kind);
+        c.weightDecay = weightDecay;
+        c.nesterov = nesterov;
+        c.momentum = 0.9;
+        const double lr = 0.01;
+        torch::manual_seed(3);
+        torch::Tensor ours = torch::randn({300}).requires_grad_(true);
+        torch::Tensor theirs = ours.detach().clone().requires_grad_(true);
+        Optimizer optimizer({ours}, c);
+        std::unique_ptr<torch::optim::Optimizer> reference;
+        switch (c.optimizer) {
+        case OptimizerKind::Adam:
+            reference = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{theirs},
+                                                             torch::optim::AdamOptions(lr).weight_decay(weightDecay));
+            break;
+        case OptimizerKind::AdamW:
+            reference = std::make_unique<torch::optim::AdamW>(std::vector<torch::Tensor>{theirs},
+                                                              torch::optim::AdamWOptions(lr).weight_decay(weightDecay));
+            break;
+        case OptimizerKind::Sgd:
+            reference = std::make_unique<torch::optim::SGD>(
+                std::vector<torch::Tensor>{theirs},
+                torch::optim::SGDOptions(lr).momentum(0.9).nesterov(nesterov).weight_decay(weightDecay));
+            break;
+        case OptimizerKind::RmsProp:
+            reference = std::make_unique<torch::optim::RMSprop>(std::vector<torch::Tensor>{theirs},
+                                                                torch::optim::RMSpropOptions(lr).weight_decay(weightDecay));
+            break;
+        }
+        for (int step = 0; step < 25; ++step) {
+            const torch::Tensor target = torch::randn({300});
+            optimizer.zeroGrad();
+            ((ours - target).pow(2).sum()).backward();
+            optimizer.step(lr);
+            reference->zero_grad();
+            ((theirs - target).pow(2).sum()).backward();
+            reference->step();
+        }
+        const double maxDiff = (ours - theirs).abs().max().item<double>();
+        QVERIFY2(maxDiff < 1e-5, qPrintable(QStringLiteral("max difference %1").arg(maxDiff)));
+        QVERIFY((ours - theirs.detach()).abs().max().item<double>() < 1e-5);
+    }
+
+    void augmentationIsSeededAndMovesPixels()
+    {
+        const auto data = syntheticData();
+        std::vector<float> pixels(data->train.pixels.begin(), data->train.pixels.begin() + 16 * 784);
+        AugmentConfig a;
+        a.enabled = true;
+        a.maxShiftPixels = 3;
+        a.maxRotationDegrees = 15;
+        a.maxScale = 0.1;
+        const auto first = Augmenter::augment(pixels, 16, a, data->norm, 5);
+        const auto again = Augmenter::augment(pixels, 16, a, data->norm, 5);
+        const auto other = Augmenter::augment(pixels, 16, a, data->norm, 6);
+        QCOMPARE(first.size(), pixels.size());
+        QVERIFY(first == again);
+        QVERIFY(first != other);
+        QVERIFY(first != pixels);
+        // The background stays background: a warped image keeps its minimum at the normalised 0.
+        const float background = -data->norm.mean / data->norm.std;
+        const float minimum = *std::min_element(first.begin(), first.end());
+        QVERIFY(qAbs(minimum - background) < 1e-3);
+        a.elasticAlpha = 30;
+        const auto elastic = Augmenter::augment(pixels, 16, a, data->norm, 5);
+        QVERIFY(elastic != first);
+    }
+
+    void deadUnitsAndGradients()
+    {
+        const auto data = syntheticData();
+        const torch::Tensor x = torch::from_blob(const_cast<float *>(data->train.pixels.data()), {64, 1, 28, 28}, torch::kFloat);
+        const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()), {64}, torch::kLong);
+
+        torch::manual_seed(1);
+        BuiltNetwork relu = NetworkBuilder::build(mlp("784-50-50-50-10", "relu"));
+        // Force the first hidden layer dead: a huge negative bias keeps every ReLU at 0.
+        {
+            torch::NoGradGuard noGrad;
+            relu.net->ptr(1)->as<torch::nn::Linear>()->bias.fill_(-1e6);
+        }
+        const std::vector<double> dead = deadFractions(relu, x);
+        QCOMPARE(dead.size(), size_t(4));
+        QCOMPARE(dead[0], 1.0);
+        QCOMPARE(dead[3], 0.0);   // the output layer is linear: it has no dead units
+
+        // Same weights, sigmoid vs ReLU: the sigmoid stack's first-layer gradient is smaller.
+        torch::manual_seed(2);
+        BuiltNetwork r = NetworkBuilder::build(mlp("784-50-50-50-10", "relu"));
+        torch::manual_seed(2);
+        BuiltNetwork s = NetworkBuilder::build(mlp("784-50-50-50-10", "sigmoid"));
+        for (BuiltNetwork *net : {&r, &s}) {
+            torch::nn::functional::cross_entropy(net->net->forward(x), y).backward();
+        }
+        const double reluGrad = gradientNorms(r)[0];
+        const double sigmoidGrad = gradientNorms(s)[0];
+        QVERIFY2(sigmoidGrad < reluGrad, qPrintable(QStringLiteral("sigmoid %1 vs relu %2").arg(sigmoidGrad).arg(reluGrad)));
+    }
+
+    void trainerLearnsAndIsDeterministic()
+    {
+        const auto data = syntheticData();
+        Trainer a(mlp(), smallConfig(), data);
+        const RunRecord first = a.run(nullptr, nullptr);
+        QCOMPARE(first.status, RunStatus::Finished);
+        QCOMPARE(first.completedEpochs(), 2);
+        QVERIFY2(first.testAccuracy > 90, qPrintable(QString::number(first.testAccuracy)));
+        QCOMPARE(first.epochs.last().confusion.total(), qint64(200));
+        QVERIFY(!first.epochs.last().layers.isEmpty());
+        Trainer b(mlp(), smallConfig(), data);
+        const RunRecord second = b.run(nullptr, nullptr);
+        QCOMPARE(withoutTimings(second), withoutTimings(first));
+        TrainConfig other = smallConfig();
+        other.seed = 43;
+        Trainer c(mlp(), other, data);
+        QVERIFY(withoutTimings(c.run(nullptr, nullptr)) != withoutTimings(first));
+    }
+
+    void cancelStopsBetweenBatches()
+    {
+        RunControl control;
+        CancelAfter observer(control, 5);
+        Trainer trainer(mlp(), smallConfig(), syntheticData());
+        const RunRecord record = trainer.run(&observer, &control);
+        QCOMPARE(record.status, RunStatus::Cancelled);
+        QCOMPARE(record.completedEpochs(), 0);
+    }
+
+    void divergenceIsRecorded()
+    {
+        TrainConfig c = smallConfig();
+        c.optimizer = OptimizerKind::Sgd;
+        c.learningRate = 10;
+        c.momentum = 0.99;
+        NetworkSpec spec = mlp("784-64-64-10");
+        Trainer trainer(spec, c, syntheticData());
+        const RunRecord record = trainer.run(nullptr, nullptr);
+        QCOMPARE(record.status, RunStatus::Diverged);
+        QVERIFY2(record.statusDetail.contains(QStringLiteral("epoch")) && record.statusDetail.contains(QStringLiteral("batch")),
+                 qPrintable(record.statusDetail));
+    }
+
+    void badConfigurationIsRefused_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::newRow("batch_size") << QStringLiteral("batch_size");
+        QTest::newRow("epochs") << QStringLiteral("epochs");
+        QTest::newRow("learning_rate") << QStringLiteral("learning_rate");
+    }
+
+    void badConfigurationIsRefused()
+    {
+        QFETCH(QString, field);
+        TrainConfig c = smallConfig();
+        if (field == u"batch_size")
+            c.batchSize = 0;
+        else if (field == u"epochs")
+            c.epochs = 0;
+        else
+            c.learningRate = -1;
+        try {
+            Trainer trainer(mlp(), c, syntheticData());
+            QFAIL("accepted");
+        } catch (const LabError &e) {
+            QVERIFY2(e.message().contains(field), qPrintable(e.message()));
+        }
+    }
+
+    // A run stopped after epoch 1 and resumed gives the same record as an uninterrupted one.
+    void resumeContinuesExactly()
+    {
+        QTemporaryDir runs;
+        const auto data = syntheticData();
+        RunRequest request;
+        request.spec = mlp();
+        request.config = smallConfig();
+        request.config.epochs = 3;
+        request.dataFolder = data->folder;
+        request.runsFolder = runs.path();
+        const RunRecord full = ExperimentRunner(request).run(nullptr, nullptr);
+        QCOMPARE(full.status, RunStatus::Finished);
+        QVERIFY(QFile::exists(RunStore::modelPath(full.folder)));
+        QVERIFY(!QFile::exists(RunStore::checkpointPath(full.folder)));
+
+        // Cancel during epoch 2: epoch 1 is saved with its checkpoint.
+        RunControl control;
+        CancelAfter observer(control, 30 + 5);   // 600/20 = 30 batches per epoch
+        const RunRecord stopped = ExperimentRunner(request).run(&observer, &control);
+        QCOMPARE(stopped.status, RunStatus::Cancelled);
+        QCOMPARE(stopped.completedEpochs(), 1);
+        QVERIFY(QFile::exists(RunStore::checkpointPath(stopped.folder)));
+        QCOMPARE(RunStore(runs.path()).load(stopped.folder).status, RunStatus::Cancelled);
+
+        const RunRecord resumed = ExperimentRunner::resume(stopped.folder, data->folder, nullptr, nullptr);
+        QCOMPARE(resumed.status, RunStatus::Finished);
+        QCOMPARE(resumed.completedEpochs(), 3);
+        QCOMPARE(resumed.testAccuracy, full.testAccuracy);
+        QCOMPARE(resumed.finalTrainLoss, full.finalTrainLoss);
+        for (int e = 0; e < 3; ++e) {
+            QCOMPARE(resumed.epochs[e].trainLoss, full.epochs[e].trainLoss);
+            QCOMPARE(resumed.epochs[e].confusion, full.epochs[e].confusion);
+        }
+        QCOMPARE(RunStore(runs.path()).list().size(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "tst_training.moc"
