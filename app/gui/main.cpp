@@ -3,7 +3,12 @@
 #include "aboutdialog.h"
 #include "mainwindow.h"
 
+#include "common/laberror.h"
+#include "design/designpage.h"
+#include "experiment/preset.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QIcon>
 #include <QTimer>
@@ -32,17 +37,39 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-            std::printf("Usage: mnist-lab [--version] [Qt options]\n"
-                        "The MNIST Lab GUI. For headless runs use mnist-lab-cli.\n");
+            std::printf("Usage: mnist-lab [--version] [--preset NAME] [--train] [Qt options]\n"
+                        "The MNIST Lab GUI. For headless runs use mnist-lab-cli.\n"
+                        "  --version      print the versions of the app, Qt, libtorch and the BLAS in use\n"
+                        "  --preset NAME  load a preset (see mnist-lab-cli presets) into the Design page\n"
+                        "  --train        start training the design right away\n");
             return 0;
         }
     }
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.mnistlab.MnistLab")));
+    QCommandLineParser parser;
+    const QCommandLineOption presetOption(QStringLiteral("preset"), QStringLiteral("Preset to load."), QStringLiteral("name"));
+    const QCommandLineOption trainOption(QStringLiteral("train"), QStringLiteral("Start training right away."));
+    parser.addOption(presetOption);
+    parser.addOption(trainOption);
+    parser.process(app);
+
     lab::MainWindow window;
+    if (parser.isSet(presetOption)) {
+        try {
+            window.designPage()->applyPreset(lab::Preset::find(parser.value(presetOption)));
+        } catch (const lab::LabError &e) {
+            std::fprintf(stderr, "mnist-lab: %s\n", qPrintable(e.message()));
+            return 2;
+        }
+    }
     window.show();
     // After the window is up: offer to choose or download MNIST when none is found.
-    QTimer::singleShot(0, &window, &lab::MainWindow::ensureData);
+    QTimer::singleShot(0, &window, [&window, train = parser.isSet(trainOption)] {
+        window.ensureData();
+        if (train)
+            window.startTraining();
+    });
     return app.exec();
 }

@@ -54,7 +54,7 @@ void AccuracyChart::refresh()
             lo = qMin(lo, p.y());
     // Zoom on the interesting band: a few points below the lowest value, in steps of 1%.
     lo = lo >= 100 ? 90 : std::floor(qMax(0.0, lo - 1.0));
-    setXRange(qMin(1, m_plannedEpochs) - 0.2, m_plannedEpochs + 0.2);
+    setXRange(0, m_plannedEpochs);
     setYRange(lo, 100);
 }
 

@@ -107,7 +107,7 @@ void OverlayChart::refresh()
         lo = 0;
         hi = isAccuracy(m_metric) ? 100 : 1;
     }
-    setXRange(0.8, maxEpoch + 0.2);
+    setXRange(0, maxEpoch);
     if (isAccuracy(m_metric))
         setYRange(std::floor(qMax(0.0, lo - 1)), qMin(100.0, std::ceil(hi + 0.5)));
     else

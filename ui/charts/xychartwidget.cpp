@@ -9,6 +9,8 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace lab {
 
 XyChartWidget::XyChartWidget(const QString &exportName, const QString &title, QWidget *parent)
@@ -21,9 +23,9 @@ XyChartWidget::XyChartWidget(const QString &exportName, const QString &title, QW
     // Animations would replay on every replace(): off.
     m_chart->setAnimationOptions(QChart::NoAnimation);
     auto *x = new QValueAxis;
-    x->setLabelFormat(QStringLiteral("%g"));
+    x->setLabelFormat(QStringLiteral("%.4g"));
     auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%g"));
+    y->setLabelFormat(QStringLiteral("%.4g"));
     auto *ylog = new QLogValueAxis;
     ylog->setLabelFormat(QStringLiteral("%g"));
     ylog->setBase(10);
@@ -37,6 +39,8 @@ XyChartWidget::XyChartWidget(const QString &exportName, const QString &title, QW
 
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing);
+    // Partial updates leave stale point markers behind when axes rescale; charts are small.
+    m_view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     m_view->setContextMenuPolicy(Qt::NoContextMenu);   // ChartWidget's menu handles it
     m_view->setMinimumSize(240, 180);
     auto *layout = new QVBoxLayout(this);
@@ -108,11 +112,32 @@ void XyChartWidget::replaceThinned(QXYSeries *series, const QVector<QPointF> &po
     series->replace(thin);
 }
 
+namespace {
+// Ticks on round values (0, 0.5, 1…): a step of 1, 2, 2.5 or 5 × 10^k giving 4–8 intervals,
+// and the range widened outwards to whole steps.
+void applyNiceRange(QValueAxis *axis, qreal min, qreal max)
+{
+    const qreal raw = (max - min) / 5;
+    const qreal magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    qreal step = magnitude;
+    for (qreal f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        step = f * magnitude;
+        if (step >= raw)
+            break;
+    }
+    const qreal lo = std::floor(min / step + 1e-9) * step;
+    const qreal hi = std::ceil(max / step - 1e-9) * step;
+    axis->setRange(lo, hi);
+    axis->setTickType(QValueAxis::TicksFixed);
+    axis->setTickCount(qBound(2, int(std::lround((hi - lo) / step)) + 1, 12));
+}
+} // namespace
+
 void XyChartWidget::setXRange(qreal min, qreal max)
 {
     if (max <= min)
         max = min + 1;
-    m_xAxis->setRange(min, max);
+    applyNiceRange(static_cast<QValueAxis *>(m_xAxis), min, max);
 }
 
 void XyChartWidget::setYRange(qreal min, qreal max)
@@ -124,7 +149,10 @@ void XyChartWidget::setYRange(qreal min, qreal max)
     } else if (max <= min) {
         max = min + 1;
     }
-    m_yAxis->setRange(min, max);
+    if (m_yLog)
+        m_yAxis->setRange(min, max);
+    else
+        applyNiceRange(static_cast<QValueAxis *>(m_yAxis), min, max);
 }
 
 void XyChartWidget::setYLogScale(bool log)
