@@ -27,6 +27,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -218,6 +219,19 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 2, 30000);
         const int before = window->runsPage()->model()->rowCount();
         QVERIFY(before >= 2);   // the running one is listed
+
+        // MNIST_LAB_UI_SHOTS=<folder>: save every page for a look (not an assertion).
+        const QString shots = qEnvironmentVariable("MNIST_LAB_UI_SHOTS");
+        if (!shots.isEmpty()) {
+            window->resize(1400, 900);
+            window->runsPage()->selectRuns({window->runsPage()->model()->runs().value(1).folder,
+                                            window->runsPage()->model()->runs().value(2).folder});
+            for (int i = 0; i < window->tabs()->count(); ++i) {
+                window->tabs()->setCurrentIndex(i);
+                QTest::qWait(200);
+                window->grab().save(QStringLiteral("%1/page%2.png").arg(shots).arg(i));
+            }
+        }
 
         QElapsedTimer closing;
         closing.start();
