@@ -22,6 +22,7 @@ const Command commands[] = {
     {"eval", "test accuracy and confusion matrix of a model file", cli::evalCommand},
     {"predict", "the digit in each image file (PNG, JPEG, any size)", cli::predictCommand},
     {"presets", "list the built-in experiments", cli::presetsCommand},
+    {"sweep", "a grid of runs over one or two hyperparameters (width, learning rate, …)", cli::sweepCommand},
     {"bench", "time one epoch of each blog configuration", cli::benchCommand},
     {"download", "fetch MNIST from the public mirrors, checksums verified", cli::downloadCommand},
 };

@@ -1,0 +1,294 @@
+#include "experiment/sweep.h"
+
+#include "common/atomicfile.h"
+#include "common/laberror.h"
+#include "data/datalocator.h"
+#include "experiment/experimentrunner.h"
+#include "experiment/runstore.h"
+#include "model/shapeinference.h"
+#include "train/runcontrol.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cmath>
+
+namespace lab {
+
+namespace {
+
+const QStringList axisParameters = {QStringLiteral("width"),      QStringLiteral("depth"),
+                                    QStringLiteral("learning_rate"), QStringLiteral("batch_size"),
+                                    QStringLiteral("epochs"),     QStringLiteral("activation"),
+                                    QStringLiteral("optimizer"),  QStringLiteral("weight_decay")};
+
+double toNumber(const QString &value, const QString &where)
+{
+    bool ok = false;
+    const double v = value.toDouble(&ok);
+    if (!ok)
+        throw LabError(QStringLiteral("%1: \"%2\" is not a number").arg(where, value));
+    return v;
+}
+
+int toWhole(const QString &value, const QString &where)
+{
+    bool ok = false;
+    const int v = value.toInt(&ok);
+    if (!ok)
+        throw LabError(QStringLiteral("%1: \"%2\" is not a whole number").arg(where, value));
+    return v;
+}
+
+// Applies one axis value to a copy of the design and configuration.
+void apply(const QString &parameter, const QString &value, NetworkSpec &spec, TrainConfig &config, const QString &where)
+{
+    if (parameter == u"width") {
+        const int width = toWhole(value, where);
+        int lastLinear = -1;
+        for (int i = 0; i < spec.layers.size(); ++i)
+            if (spec.layers[i].type == LayerSpec::Type::Linear)
+                lastLinear = i;
+        for (int i = 0; i < lastLinear; ++i)   // every hidden Linear; the output stays 10 wide
+            if (spec.layers[i].type == LayerSpec::Type::Linear)
+                spec.layers[i].units = width;
+    } else if (parameter == u"depth") {
+        const QStringList mlp = spec.shorthand().split(u' ');
+        const QStringList widths = mlp.value(0).split(u'-');
+        if (widths.size() < 3)
+            throw LabError(where + QStringLiteral(": depth needs an MLP base with a hidden layer, e.g. 784-50-10"));
+        const int depth = toWhole(value, where);
+        QStringList layers{widths.first()};
+        for (int i = 0; i < depth; ++i)
+            layers << widths[1];
+        layers << widths.last();
+        const QString name = spec.name;
+        const InitKind init = spec.init;
+        spec = NetworkSpec::fromShorthand(layers.join(u'-'), mlp.value(1, QStringLiteral("relu")));
+        spec.name = name;
+        spec.init = init;
+    } else if (parameter == u"activation") {
+        LayerSpec::Type type;
+        if (!LayerSpec::typeFromName(value, &type) || !LayerSpec{type}.isActivation())
+            throw LabError(QStringLiteral("%1: \"%2\" is not an activation").arg(where, value));
+        for (LayerSpec &l : spec.layers)
+            if (l.isActivation())
+                l = LayerSpec::activation(type);
+    } else if (parameter == u"learning_rate") {
+        config.learningRate = toNumber(value, where);
+    } else if (parameter == u"weight_decay") {
+        config.weightDecay = toNumber(value, where);
+    } else if (parameter == u"batch_size") {
+        config.batchSize = toWhole(value, where);
+    } else if (parameter == u"epochs") {
+        config.epochs = toWhole(value, where);
+    } else if (parameter == u"optimizer") {
+        if (!TrainConfig::optimizerFromName(value, &config.optimizer))
+            throw LabError(QStringLiteral("%1: optimizer \"%2\" is unknown").arg(where, value));
+    }
+}
+
+} // namespace
+
+Sweep Sweep::fromJson(const QJsonObject &json, const QString &where)
+{
+    Sweep sweep;
+    sweep.name = json.value(QStringLiteral("name")).toString(QStringLiteral("sweep"));
+    const QJsonObject base = json.value(QStringLiteral("base")).toObject();
+    if (base.isEmpty())
+        throw LabError(where + QStringLiteral(": missing \"base\" (the experiment every run starts from)"));
+    if (base.value(QStringLiteral("spec")).isObject())
+        sweep.baseSpec = NetworkSpec::fromJson(base.value(QStringLiteral("spec")).toObject(), where + QStringLiteral(": base.spec"));
+    else
+        sweep.baseSpec = NetworkSpec::fromShorthand(base.value(QStringLiteral("layers")).toString(QStringLiteral("784-50-10")),
+                                                    base.value(QStringLiteral("activation")).toString(QStringLiteral("relu")));
+    sweep.baseSpec.name = sweep.name;
+    sweep.baseConfig = TrainConfig::fromJson(base.value(QStringLiteral("config")).toObject(), where + QStringLiteral(": base.config"));
+    const QJsonArray axes = json.value(QStringLiteral("axes")).toArray();
+    if (axes.isEmpty() || axes.size() > 2)
+        throw LabError(where + QStringLiteral(": \"axes\" must hold one or two axes"));
+    for (int a = 0; a < axes.size(); ++a) {
+        const QJsonObject axisJson = axes[a].toObject();
+        SweepAxis axis;
+        axis.parameter = axisJson.value(QStringLiteral("parameter")).toString();
+        if (!axisParameters.contains(axis.parameter))
+            throw LabError(QStringLiteral("%1: axes[%2]: parameter \"%3\" is not one of %4")
+                               .arg(where).arg(a).arg(axis.parameter, axisParameters.join(QStringLiteral(", "))));
+        for (const QJsonValue &v : axisJson.value(QStringLiteral("values")).toArray())
+            axis.values << (v.isString() ? v.toString() : QString::number(v.toDouble(), 'g', 10));
+        if (axis.values.isEmpty())
+            throw LabError(QStringLiteral("%1: axes[%2]: \"values\" is empty").arg(where).arg(a));
+        axis.logScale = axisJson.value(QStringLiteral("log")).toBool(false);
+        sweep.axes.append(axis);
+    }
+    sweep.seeds = json.value(QStringLiteral("seeds")).toInt(1);
+    if (sweep.seeds < 1 || sweep.seeds > 100)
+        throw LabError(QStringLiteral("%1: seeds is %2, expected 1 to 100").arg(where).arg(sweep.seeds));
+    sweep.metric = json.value(QStringLiteral("metric")).toString(sweep.metric);
+    if (!metricNames().contains(sweep.metric))
+        throw LabError(QStringLiteral("%1: metric \"%2\" is not one of %3").arg(where, sweep.metric, metricNames().join(QStringLiteral(", "))));
+    return sweep;
+}
+
+Sweep Sweep::fromFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw LabError(QStringLiteral("%1: cannot open sweep file: %2").arg(path, file.errorString()));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        throw LabError(QStringLiteral("%1: not a valid JSON sweep (%2)").arg(path, error.errorString()));
+    return fromJson(doc.object(), path);
+}
+
+QJsonObject Sweep::toJson() const
+{
+    QJsonArray axisArray;
+    for (const SweepAxis &a : axes)
+        axisArray.append(QJsonObject{{QStringLiteral("parameter"), a.parameter},
+                                     {QStringLiteral("values"), QJsonArray::fromStringList(a.values)},
+                                     {QStringLiteral("log"), a.logScale}});
+    return {{QStringLiteral("name"), name},
+            {QStringLiteral("base"), QJsonObject{{QStringLiteral("spec"), baseSpec.toJson()},
+                                                 {QStringLiteral("config"), baseConfig.toJson()}}},
+            {QStringLiteral("axes"), axisArray},
+            {QStringLiteral("seeds"), seeds},
+            {QStringLiteral("metric"), metric}};
+}
+
+QVector<SweepPoint> Sweep::points() const
+{
+    QVector<QStringList> grid{QStringList()};
+    for (const SweepAxis &axis : axes) {
+        QVector<QStringList> next;
+        for (const QStringList &prefix : grid)
+            for (const QString &value : axis.values)
+                next.append(prefix + QStringList{value});
+        grid = next;
+    }
+    QVector<SweepPoint> points;
+    for (const QStringList &values : grid) {
+        for (int s = 0; s < seeds; ++s) {
+            SweepPoint p;
+            p.axisValues = values;
+            p.seedIndex = s;
+            p.spec = baseSpec;
+            p.config = baseConfig;
+            QStringList label{name};
+            for (int a = 0; a < axes.size(); ++a) {
+                const QString where = QStringLiteral("sweep %1: %2=%3").arg(name, axes[a].parameter, values[a]);
+                apply(axes[a].parameter, values[a], p.spec, p.config, where);
+                label << axes[a].parameter + u'=' + values[a];
+            }
+            p.config.seed = baseConfig.seed + quint64(s);
+            label << QStringLiteral("s%1").arg(p.config.seed);
+            p.spec.name = label.join(u'_');
+            const ShapeReport shapes = ShapeReport::infer(p.spec);
+            if (!shapes.ok())
+                throw LabError(QStringLiteral("sweep %1, %2: %3").arg(name, values.join(u','), shapes.error));
+            p.config.ensureValid(QStringLiteral("sweep %1, %2").arg(name, values.join(u',')));
+            points.append(p);
+        }
+    }
+    return points;
+}
+
+QStringList Sweep::metricNames()
+{
+    return {QStringLiteral("test_error"),     QStringLiteral("train_error"),      QStringLiteral("test_accuracy"),
+            QStringLiteral("train_accuracy"), QStringLiteral("final_train_loss"), QStringLiteral("train_seconds")};
+}
+
+double Sweep::metricOf(const RunRecord &r, const QString &metric)
+{
+    if (metric == u"test_error")
+        return 100.0 - r.testAccuracy;
+    if (metric == u"train_error")
+        return 100.0 - r.trainAccuracy;
+    if (metric == u"test_accuracy")
+        return r.testAccuracy;
+    if (metric == u"train_accuracy")
+        return r.trainAccuracy;
+    if (metric == u"final_train_loss")
+        return r.finalTrainLoss;
+    return r.trainSeconds;
+}
+
+QVector<SweepCell> Sweep::summarize(const QVector<SweepPoint> &points, const QVector<RunRecord> &records, const QString &metric)
+{
+    QVector<SweepCell> cells;
+    for (int i = 0; i < points.size() && i < records.size(); ++i) {
+        if (records[i].status != RunStatus::Finished)
+            continue;
+        auto cell = std::find_if(cells.begin(), cells.end(), [&](const SweepCell &c) { return c.axisValues == points[i].axisValues; });
+        if (cell == cells.end()) {
+            cells.append(SweepCell{points[i].axisValues, 0, 0, 0});
+            cell = cells.end() - 1;
+        }
+        // Accumulate sum and sum of squares in mean/std; finalised below.
+        const double v = metricOf(records[i], metric);
+        cell->mean += v;
+        cell->std += v * v;
+        ++cell->runs;
+    }
+    for (SweepCell &c : cells) {
+        const double mean = c.mean / c.runs;
+        const double var = c.runs > 1 ? (c.std - c.runs * mean * mean) / (c.runs - 1) : 0.0;
+        c.mean = mean;
+        c.std = std::sqrt(std::max(var, 0.0));
+    }
+    return cells;
+}
+
+SweepRunner::SweepRunner(Sweep sweep, QString dataFolder, QString runsFolder)
+    : m_sweep(std::move(sweep))
+    , m_dataFolder(std::move(dataFolder))
+    , m_runsFolder(DataLocator::runsFolder(runsFolder))
+    , m_points(m_sweep.points())
+{
+}
+
+QVector<RunRecord> SweepRunner::run(const std::function<void(const Progress &)> &onRunStarting,
+                                    const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control)
+{
+    QVector<RunRecord> records;
+    m_summaryPath = m_runsFolder + QStringLiteral("/sweeps/")
+                  + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u'-' + m_sweep.name
+                  + QStringLiteral(".json");
+    auto writeSummary = [&] {
+        QJsonArray runs;
+        for (int i = 0; i < records.size(); ++i)
+            runs.append(QJsonObject{{QStringLiteral("axis_values"), QJsonArray::fromStringList(m_points[i].axisValues)},
+                                    {QStringLiteral("seed"), QString::number(m_points[i].config.seed)},
+                                    {QStringLiteral("run"), records[i].folder},
+                                    {QStringLiteral("status"), runStatusName(records[i].status)},
+                                    {m_sweep.metric, Sweep::metricOf(records[i], m_sweep.metric)}});
+        QJsonArray cells;
+        for (const SweepCell &c : Sweep::summarize(m_points, records, m_sweep.metric))
+            cells.append(QJsonObject{{QStringLiteral("axis_values"), QJsonArray::fromStringList(c.axisValues)},
+                                     {QStringLiteral("mean"), c.mean}, {QStringLiteral("std"), c.std},
+                                     {QStringLiteral("runs"), c.runs}});
+        QJsonObject summary = m_sweep.toJson();
+        summary.insert(QStringLiteral("runs"), runs);
+        summary.insert(QStringLiteral("cells"), cells);
+        summary.insert(QStringLiteral("planned_runs"), m_points.size());
+        AtomicFile::write(m_summaryPath, QJsonDocument(summary).toJson());
+    };
+    for (int i = 0; i < m_points.size(); ++i) {
+        if (control && control->cancelRequested())
+            break;
+        if (onRunStarting)
+            onRunStarting({i, int(m_points.size()), m_points[i]});
+        RunRequest request{m_points[i].spec, m_points[i].config, m_dataFolder, m_runsFolder};
+        records.append(ExperimentRunner(request).run(nullptr, control));
+        if (onRunEnded)
+            onRunEnded(records.last());
+        writeSummary();
+    }
+    return records;
+}
+
+} // namespace lab

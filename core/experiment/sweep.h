@@ -1,0 +1,107 @@
+#pragma once
+
+#include "experiment/runrecord.h"
+#include "model/networkspec.h"
+#include "train/trainconfig.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <functional>
+
+namespace lab {
+
+class RunControl;
+
+/** One swept hyperparameter and its values, e.g. width: 10, 20, 50. */
+struct SweepAxis
+{
+    QString parameter;       ///< width, depth, learning_rate, batch_size, epochs, activation, optimizer, weight_decay
+    QStringList values;      ///< as written in the sweep file
+    bool logScale = false;   ///< plot this axis on a log scale
+};
+
+/** One run of a sweep: where it sits on the grid, and what it trains. */
+struct SweepPoint
+{
+    QStringList axisValues;  ///< one value per axis
+    int seedIndex = 0;
+    NetworkSpec spec;
+    TrainConfig config;
+};
+
+/** A metric's mean and standard deviation over the seeds of one grid point. */
+struct SweepCell
+{
+    QStringList axisValues;
+    double mean = 0;
+    double std = 0;
+    int runs = 0;
+};
+
+/**
+ * A sweep: a base experiment (an MLP shorthand or full spec + config), one or two axes,
+ * and a number of seeds per grid point. Parsed from JSON:
+ * {"name": "width", "base": {"layers": "784-50-10", "activation": "relu", "config": {…}},
+ *  "axes": [{"parameter": "width", "values": [10, 20, 50], "log": true}], "seeds": 2,
+ *  "metric": "test_error"}
+ */
+struct Sweep
+{
+    QString name;
+    NetworkSpec baseSpec;
+    TrainConfig baseConfig;
+    QVector<SweepAxis> axes;
+    int seeds = 1;
+    QString metric = QStringLiteral("test_error");   ///< test_error, train_error, test_accuracy, train_accuracy, final_train_loss, train_seconds
+
+    static Sweep fromJson(const QJsonObject &json, const QString &where);
+    static Sweep fromFile(const QString &path);
+    QJsonObject toJson() const;
+
+    /** Every run of the grid (axes × seeds), validated. Throws LabError naming the axis/value. */
+    QVector<SweepPoint> points() const;
+
+    static QStringList metricNames();
+    /** The value of `metric` in a finished run's record. */
+    static double metricOf(const RunRecord &record, const QString &metric);
+    /** Mean ± std of `metric` per grid point over the given runs (points()[i] ↔ records[i]). */
+    static QVector<SweepCell> summarize(const QVector<SweepPoint> &points, const QVector<RunRecord> &records,
+                                        const QString &metric);
+};
+
+/**
+ * Runs a sweep's runs one after another into the run store (each one an ordinary run)
+ * and writes <runs>/sweeps/<time>-<name>.json with the grid and the run folders.
+ */
+class SweepRunner
+{
+public:
+    struct Progress
+    {
+        int index = 0;        ///< 0-based run about to start
+        int total = 0;
+        SweepPoint point;
+    };
+
+    /** Throws LabError for a bad sweep before any run starts. */
+    SweepRunner(Sweep sweep, QString dataFolder, QString runsFolder);
+
+    /** `onRunStarting` / `onRunEnded` are called on the calling thread. Stops early when cancelled. */
+    QVector<RunRecord> run(const std::function<void(const Progress &)> &onRunStarting,
+                           const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control);
+
+    const QVector<SweepPoint> &points() const { return m_points; }
+    /** Path of the summary written by run(). */
+    QString summaryPath() const { return m_summaryPath; }
+
+private:
+    Sweep m_sweep;
+    QString m_dataFolder;
+    QString m_runsFolder;
+    QVector<SweepPoint> m_points;
+    QString m_summaryPath;
+};
+
+} // namespace lab
