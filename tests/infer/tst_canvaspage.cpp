@@ -192,8 +192,8 @@ private Q_SLOTS:
         m_canvas->clear();
         const int cx = m_canvas->width() / 2, h = m_canvas->height();
         stroke(m_canvas, line(QPoint(cx, h / 6), QPoint(cx, h * 5 / 6)));
+        QTRY_COMPARE(m_page->findChildren<ModelPanel *>().size(), 2);
         const auto panels = m_page->findChildren<ModelPanel *>();
-        QTRY_COMPARE(panels.size(), 2);
         QTRY_VERIFY(panels[0]->bars()->hasProbabilities() && panels[1]->bars()->hasProbabilities());
         QVERIFY(distance(panels[0]->bars()->probabilities(), panels[1]->bars()->probabilities()) < 1e-5);
     }

@@ -342,6 +342,8 @@ bool CanvasPage::Private::addModel(const QString &name, const QString &source, c
         ModelPanel *old = panels[index];
         panelRow->replaceWidget(old, panel);
         panels[index] = panel;
+        old->hide();
+        old->setParent(nullptr);   // gone from the page at once, deleted once its signal returns
         old->deleteLater();
     } else {
         panelRow->insertWidget(int(panels.size()), panel, 1);
@@ -358,7 +360,9 @@ void CanvasPage::Private::removePanel(ModelPanel *panel)
 {
     panels.removeAll(panel);
     panelRow->removeWidget(panel);
-    panel->deleteLater();
+    panel->hide();
+    panel->setParent(nullptr);
+    panel->deleteLater();   // it may be inside its own removeRequested() emission
     updateHint();
 }
 
