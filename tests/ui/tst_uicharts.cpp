@@ -8,6 +8,7 @@
 #include "runs/runtablemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QSet>
 #include <QSettings>
@@ -135,6 +136,39 @@ private Q_SLOTS:
         chart.refreshNow();
         QVERIFY(chart.pointCount(LossChart::rawName()) <= 2600);
         QVERIFY(chart.pointCount(LossChart::rawName()) > 1000);
+    }
+
+    void redrawStaysShort()
+    {
+        // A batch-size-1 run: 60000 steps per epoch. A redraw pushes a thinned copy, so
+        // the GUI thread is busy for a few milliseconds, not for the whole history.
+        LossChart chart;
+        chart.resize(700, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.reset(1);
+        QVector<BatchProgress> steps(60000);
+        for (int s = 0; s < steps.size(); ++s) {
+            BatchProgress &p = steps[s];
+            p.epoch = 1;
+            p.batch = s + 1;
+            p.batchesPerEpoch = 60000;
+            p.step = s + 1;
+            p.totalSteps = 60000;
+            p.loss = 2.3 / (1 + s / 1000.0) + 0.01 * (s % 7);
+        }
+        chart.addBatches(steps);
+        QVector<qint64> times;
+        for (int i = 0; i < 5; ++i) {
+            QElapsedTimer t;
+            t.start();
+            chart.refreshNow();
+            chart.repaint();
+            times.append(t.elapsed());
+        }
+        std::sort(times.begin(), times.end());
+        QVERIFY2(times.at(2) < 50, qPrintable(QStringLiteral("median redraw %1 ms").arg(times.at(2))));
+        QVERIFY(chart.pointCount(LossChart::rawName()) <= 2600);
     }
 
     void pngExport_data()
