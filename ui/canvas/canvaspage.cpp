@@ -284,8 +284,9 @@ void CanvasPage::Private::buildUi()
     scroll->setWidget(panelHost);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumHeight(230);
+    scroll->setMinimumHeight(270);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);   // panels shrink to fit instead
 
     // Problems (a damaged model file, a failed save) stay visible until dismissed.
     errorBar = new QFrame(q);

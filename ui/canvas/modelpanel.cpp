@@ -18,7 +18,9 @@ ModelPanel::ModelPanel(const QString &name, const QString &source, std::unique_p
     setFrameShape(QFrame::StyledPanel);
     auto *title = new QLabel(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()), this);
     title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    title->setWordWrap(true);
+    // No word wrap: a height-for-width label would make the scroll area size the panel row by
+    // its preferred height and cut off the bars. Long names are clipped; the tooltip has all.
+    title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     // What the model is: its design and the test accuracy its run reported, if known.
     const ModelFile &model = m_predictor->model();

@@ -30,7 +30,7 @@ public:
     int topGuess() const;
 
     QSize sizeHint() const override { return QSize(260, 220); }
-    QSize minimumSizeHint() const override { return QSize(180, 150); }
+    QSize minimumSizeHint() const override { return QSize(180, 130); }
 
 protected:
     void paintEvent(QPaintEvent *event) override;
