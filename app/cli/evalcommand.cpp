@@ -5,6 +5,7 @@
 #include "common/laberror.h"
 #include "data/datalocator.h"
 #include "data/dataset.h"
+#include "infer/defaultmodel.h"
 #include "infer/modelfile.h"
 #include "infer/predictor.h"
 
@@ -18,17 +19,17 @@ int evalCommand(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Test accuracy and confusion matrix of a model file on the MNIST test set."));
     parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("model file (.mnlm)"), QStringLiteral("FILE")},
+        {QStringLiteral("model"), QStringLiteral("model file (.mnlm); default: the bundled model"), QStringLiteral("FILE")},
         {QStringLiteral("data"), QStringLiteral("folder with the MNIST idx files"), QStringLiteral("DIR")},
         {QStringLiteral("json"), QStringLiteral("print one JSON object")},
     });
     int exitCode = 0;
     if (!parseOrExplain(parser, QStringLiteral("eval"), args, &exitCode))
         return exitCode;
-    if (!parser.isSet(QStringLiteral("model")))
-        throw lab::LabError(QStringLiteral("--model FILE is required"));
-    const QString modelPath = parser.value(QStringLiteral("model"));
-    const lab::Predictor predictor(lab::ModelFile::load(modelPath), modelPath);
+    // Without --model: the bundled default model, as for `predict`.
+    const bool custom = parser.isSet(QStringLiteral("model"));
+    const QString modelPath = custom ? parser.value(QStringLiteral("model")) : lab::DefaultModel::resourcePath();
+    const lab::Predictor predictor(custom ? lab::ModelFile::load(modelPath) : lab::DefaultModel::load(), modelPath);
     const auto data = lab::Dataset::load(lab::DataLocator::dataFolder(parser.value(QStringLiteral("data"))));
     const lab::Evaluation result = predictor.evaluate(data->test);
 
