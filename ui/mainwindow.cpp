@@ -3,6 +3,7 @@
 #include "aboutdialog.h"
 #include "appsettings.h"
 #include "charts/chartwidget.h"
+#include "charts/overlaychart.h"
 #include "data/datalocator.h"
 #include "data/dataset.h"
 #include "datasetupdialog.h"
@@ -120,6 +121,9 @@ void MainWindow::buildMenus()
 
     QMenu *charts = menuBar()->addMenu(tr("&Charts"));
     for (ChartWidget *chart : m_train->charts())
+        charts->addAction(tr("Export %1 chart…").arg(chart->exportName()), chart, &ChartWidget::exportInteractive);
+    charts->addSeparator();
+    for (ChartWidget *chart : {static_cast<ChartWidget *>(m_runs->accuracyOverlay()), static_cast<ChartWidget *>(m_runs->lossOverlay())})
         charts->addAction(tr("Export %1 chart…").arg(chart->exportName()), chart, &ChartWidget::exportInteractive);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));

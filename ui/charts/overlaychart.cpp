@@ -32,7 +32,8 @@ bool isAccuracy(OverlayChart::Metric m)
 } // namespace
 
 OverlayChart::OverlayChart(Metric metric, QWidget *parent)
-    : XyChartWidget(QStringLiteral("overlay"), QString(), parent), m_metric(metric)
+    : XyChartWidget(isAccuracy(metric) ? QStringLiteral("overlay-accuracy") : QStringLiteral("overlay-loss"), QString(), parent),
+      m_metric(metric)
 {
     setMetric(metric);
 }
