@@ -66,8 +66,9 @@ Evaluation Predictor::evaluate(const ImageSet &set) const
     result.probabilities.resize(size_t(set.count) * 10);
     double lossSum = 0;
     int64_t correct = 0;
-    for (int64_t start = 0; start < set.count; start += 2000) {
-        const int64_t len = std::min<int64_t>(2000, set.count - start);
+    const int64_t chunk = NetworkBuilder::evaluationChunk(d->model.spec);
+    for (int64_t start = 0; start < set.count; start += chunk) {
+        const int64_t len = std::min<int64_t>(chunk, set.count - start);
         const torch::Tensor x = images.narrow(0, start, len);
         const torch::Tensor logits = d->network.net->forward(x);
         const torch::Tensor y = labels.narrow(0, start, len);

@@ -51,6 +51,19 @@ torch::Tensor BuiltNetwork::forward(const torch::Tensor &input, std::vector<torc
     return x;
 }
 
+int NetworkBuilder::evaluationChunk(const NetworkSpec &spec)
+{
+    const ShapeReport report = ShapeReport::infer(spec);
+    qint64 perImage = 0;
+    for (const LayerShape &layer : report.layers)
+        perImage += layer.output.elements();
+    for (const LayerSpec &layer : spec.layers)   // im2col buffers of convolutions
+        if (layer.type == LayerSpec::Type::Conv2d)
+            perImage += qint64(layer.kernel) * layer.kernel * spec.inputHeight * spec.inputWidth;
+    constexpr qint64 budget = qint64(1) << 23;   // ~32 MB of float activations per chunk
+    return int(qBound<qint64>(qint64(64), budget / qMax<qint64>(perImage, 1), qint64(2000)));
+}
+
 BuiltNetwork NetworkBuilder::build(const NetworkSpec &spec)
 {
     const ShapeReport report = ShapeReport::infer(spec);

@@ -35,6 +35,14 @@ struct BuiltNetwork
 class NetworkBuilder
 {
 public:
+    /**
+     * How many images to push through the network at once when only evaluating: large
+     * chunks for MLPs, smaller ones for convolutions whose intermediate buffers grow with
+     * the chunk (2000 images of a CNN need gigabytes and crawl). The trainer and the
+     * Predictor use the same value so a saved model scores exactly what its run reported.
+     */
+    static int evaluationChunk(const NetworkSpec &spec);
+
     /** Builds and initialises the network of `spec`. Throws LabError if the shapes do not fit. */
     static BuiltNetwork build(const NetworkSpec &spec);
 

@@ -20,7 +20,6 @@ namespace lab {
 namespace {
 
 constexpr int maxBatchLossPoints = 20000;
-constexpr int evalChunk = 2000;
 constexpr int probeCount = 1000;
 constexpr int gradientSamplesPerEpoch = 100;
 
@@ -85,8 +84,9 @@ EvalResult Trainer::Impl::evaluate(const torch::Tensor &x, const torch::Tensor &
         result.probabilities = std::make_shared<std::vector<float>>(size_t(n) * 10);
     double lossSum = 0;
     int64_t correct = 0;
-    for (int64_t start = 0; start < n; start += evalChunk) {
-        const int64_t len = std::min<int64_t>(evalChunk, n - start);
+    const int64_t chunk = NetworkBuilder::evaluationChunk(spec);
+    for (int64_t start = 0; start < n; start += chunk) {
+        const int64_t len = std::min<int64_t>(chunk, n - start);
         const torch::Tensor logits = network.net->forward(x.narrow(0, start, len));
         const torch::Tensor labels = y.narrow(0, start, len);
         lossSum += torch::nn::functional::cross_entropy(
