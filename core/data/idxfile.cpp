@@ -25,7 +25,7 @@ qsizetype IdxFile::itemSize() const
     return size;
 }
 
-IdxFile IdxFile::parse(const QByteArray &raw, const QString &name)
+IdxFile IdxFile::parse(QByteArray raw, const QString &name)
 {
     if (raw.size() < 4)
         throw LabError(QStringLiteral("%1: truncated: %2 bytes, an idx header needs at least 4").arg(name).arg(raw.size()));
@@ -61,7 +61,10 @@ IdxFile IdxFile::parse(const QByteArray &raw, const QString &name)
     if (actual > expected)
         throw LabError(QStringLiteral("%1: %2 unexpected bytes after the %3 declared by the header")
                            .arg(name).arg(actual - expected).arg(expected));
-    file.bytes = raw.mid(headerSize);
+    // Dropping the header from the front of an unshared QByteArray moves its start
+    // pointer (Qt 6): no copy of the payload.
+    raw.remove(0, headerSize);
+    file.bytes = std::move(raw);
     return file;
 }
 
@@ -127,7 +130,7 @@ IdxFile IdxFile::read(const QString &path)
     QByteArray bytes = file.readAll();
     if (path.endsWith(QStringLiteral(".gz"), Qt::CaseInsensitive))
         bytes = gunzip(bytes, path, maxIdxBytes + 64);
-    return parse(bytes, path);
+    return parse(std::move(bytes), path);
 }
 
 QByteArray IdxFile::serialize() const

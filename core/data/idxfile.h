@@ -25,8 +25,11 @@ public:
 
     /** Reads `path`; a name ending in .gz is inflated. Throws LabError. */
     static IdxFile read(const QString &path);
-    /** Parses an in-memory (already inflated) idx image; `name` is used in messages. */
-    static IdxFile parse(const QByteArray &raw, const QString &name);
+    /**
+     * Parses an in-memory (already inflated) idx image; `name` is used in messages. Taken
+     * by value: a caller that moves its buffer in avoids copying 47 MB of MNIST.
+     */
+    static IdxFile parse(QByteArray raw, const QString &name);
     /** Inflates gzip data, refusing more than `maxBytes` of output. Throws LabError. */
     static QByteArray gunzip(const QByteArray &gz, const QString &name, qsizetype maxBytes);
 
