@@ -266,6 +266,21 @@ private Q_SLOTS:
         QVERIFY(withoutTimings(c.run(nullptr, nullptr)) != withoutTimings(first));
     }
 
+    // Batches below 16 take another path (the whole shuffled epoch gathered at once).
+    void smallBatchesLearnDeterministically()
+    {
+        TrainConfig c = smallConfig();
+        c.batchSize = 4;
+        c.epochs = 2;
+        Trainer a(mlp(), c, syntheticData());
+        const RunRecord first = a.run(nullptr, nullptr);
+        QCOMPARE(first.status, RunStatus::Finished);
+        QVERIFY2(first.testAccuracy > 90, qPrintable(QString::number(first.testAccuracy)));
+        QCOMPARE(first.batchLosses.size(), 2 * 600 / 4);
+        Trainer b(mlp(), c, syntheticData());
+        QCOMPARE(withoutTimings(b.run(nullptr, nullptr)), withoutTimings(first));
+    }
+
     void cancelStopsBetweenBatches()
     {
         RunControl control;
