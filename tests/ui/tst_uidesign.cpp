@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -138,6 +139,32 @@ private Q_SLOTS:
         QCOMPARE(page.trainButton()->isEnabled(), valid);
         if (!valid)
             QVERIFY(page.problemText().contains(QStringLiteral("learning_rate")));
+    }
+
+    // The blog's batch-1000 run under-trained at lr 1e-4: changing the batch size offers
+    // the linearly scaled learning rate, and applying it changes the config.
+    void linearScalingOffer()
+    {
+        HyperparameterForm form;
+        TrainConfig c;
+        c.batchSize = 50;
+        c.learningRate = 1e-4;
+        form.setConfig(c);
+        auto *offer = form.findChild<QAbstractButton *>(QStringLiteral("scaleLearningRate"));
+        QVERIFY(offer);
+        QVERIFY(offer->isHidden());
+        auto *batch = form.findChild<QSpinBox *>();
+        QVERIFY(batch);
+        for (QSpinBox *box : form.findChildren<QSpinBox *>())
+            if (box->value() == 50)
+                batch = box;
+        batch->setValue(1000);
+        QVERIFY(!offer->isHidden());
+        QVERIFY2(offer->text().contains(QStringLiteral("0.002")), qPrintable(offer->text()));
+        offer->click();
+        QVERIFY(qFuzzyCompare(form.config().learningRate, 2e-3));
+        QCOMPARE(form.config().batchSize, 1000);
+        QVERIFY(offer->isHidden());
     }
 
     void presetsFillBoth()

@@ -5,6 +5,7 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QLineEdit>
 #include <QLocale>
 #include <QSpinBox>
@@ -51,6 +52,11 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     m_validation->setSingleStep(0.05);
     m_validation->setDecimals(2);
     m_augment = new QCheckBox(tr("shift / rotate / scale training images"), this);
+    m_scaleLearningRate = new QPushButton(this);
+    m_scaleLearningRate->setObjectName(QStringLiteral("scaleLearningRate"));
+    m_scaleLearningRate->setToolTip(tr("Linear scaling rule (Goyal et al. 2017): when the batch is k times larger, "
+                                       "use a k times larger learning rate. The blog's batch-1000 run under-trained at lr 1e-4."));
+    m_scaleLearningRate->hide();
     m_problems = new QLabel(this);
     m_problems->setWordWrap(true);
     m_problems->setStyleSheet(QStringLiteral("color: #a00000;"));
@@ -58,6 +64,7 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     auto *form = new QFormLayout;
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batchSize);
+    form->addRow(QString(), m_scaleLearningRate);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Optimizer"), m_optimizer);
     form->addRow(tr("Momentum"), m_momentum);
@@ -90,8 +97,36 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     connect(m_threads, &QSpinBox::valueChanged, this, notify);
     connect(m_validation, &QDoubleSpinBox::valueChanged, this, notify);
     connect(m_augment, &QCheckBox::toggled, this, notify);
+    connect(m_batchSize, &QSpinBox::valueChanged, this, &HyperparameterForm::updateScalingOffer);
+    connect(m_learningRate, &QLineEdit::textEdited, this, [this] {
+        m_learningRateBatchSize = m_batchSize->value();   // a typed lr belongs to the batch size shown
+        updateScalingOffer();
+    });
+    connect(m_scaleLearningRate, &QPushButton::clicked, this, [this] {
+        double lr = 0;
+        if (!parseNumber(m_learningRate, &lr) || m_learningRateBatchSize <= 0)
+            return;
+        const double scaled = lr * m_batchSize->value() / m_learningRateBatchSize;
+        m_learningRateBatchSize = m_batchSize->value();
+        m_learningRate->setText(QString::number(scaled, 'g', 6));
+        updateScalingOffer();
+    });
 
     setConfig(TrainConfig());
+}
+
+void HyperparameterForm::updateScalingOffer()
+{
+    double lr = 0;
+    const int batch = m_batchSize->value();
+    if (m_learningRateBatchSize <= 0 || batch == m_learningRateBatchSize || !parseNumber(m_learningRate, &lr) || lr <= 0) {
+        m_scaleLearningRate->hide();
+        return;
+    }
+    const double scaled = lr * batch / m_learningRateBatchSize;
+    m_scaleLearningRate->setText(tr("Scale learning rate to %1 (batch %2 → %3)")
+                                     .arg(QString::number(scaled, 'g', 6)).arg(m_learningRateBatchSize).arg(batch));
+    m_scaleLearningRate->show();
 }
 
 bool HyperparameterForm::parseNumber(const QLineEdit *edit, double *out) const
@@ -142,7 +177,9 @@ void HyperparameterForm::setConfig(const TrainConfig &config)
     m_threads->setValue(config.threads);
     m_validation->setValue(config.validationFraction);
     m_augment->setChecked(config.augment.enabled);
+    m_learningRateBatchSize = config.batchSize;
     m_updating = false;
+    updateScalingOffer();
     updateProblems();
     Q_EMIT changed();
 }

@@ -10,6 +10,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 QT_END_NAMESPACE
 
@@ -38,6 +39,8 @@ Q_SIGNALS:
 
 private:
     void updateProblems();
+    /** Offers lr × new/old batch size (Goyal et al. 2017) when the batch size moved away from the one the lr was set for. */
+    void updateScalingOffer();
     bool parseNumber(const QLineEdit *edit, double *out) const;
 
     TrainConfig m_base;
@@ -54,6 +57,8 @@ private:
     QDoubleSpinBox *m_validation;
     QCheckBox *m_augment;
     QLabel *m_problems;
+    QPushButton *m_scaleLearningRate;
+    int m_learningRateBatchSize = 0;   ///< the batch size the current learning rate was chosen for
 };
 
 } // namespace lab
