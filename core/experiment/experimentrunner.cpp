@@ -40,6 +40,16 @@ void checkDesign(const NetworkSpec &spec, const TrainConfig &config)
                            .arg(double(maxTrainingBytes) / 1e9, 0, 'f', 1));
 }
 
+// The record as it belongs to its run folder (id and folder set), saved there atomically.
+RunRecord saveInFolder(const RunRecord &record, const QString &folder)
+{
+    RunRecord copy = record;
+    copy.id = QFileInfo(folder).fileName();
+    copy.folder = folder;
+    copy.save(RunStore::recordPath(folder));
+    return copy;
+}
+
 // Saves record + checkpoint after every epoch; the checkpoint first, so a record never
 // claims an epoch the checkpoint does not hold.
 class Autosaver
@@ -50,10 +60,7 @@ public:
     void operator()(const RunRecord &record) const
     {
         AtomicFile::write(RunStore::checkpointPath(m_folder), m_trainer.checkpoint());
-        RunRecord copy = record;
-        copy.id = QFileInfo(m_folder).fileName();
-        copy.folder = m_folder;   // the GUI shows and exports into it while the run goes on
-        copy.save(RunStore::recordPath(m_folder));
+        saveInFolder(record, m_folder);
     }
 
 private:
@@ -69,12 +76,10 @@ public:
     StartSaver(QString folder, TrainObserver *next) : m_folder(std::move(folder)), m_next(next) {}
     void onStarted(const RunRecord &record) override
     {
-        RunRecord copy = record;
-        copy.id = QFileInfo(m_folder).fileName();
-        copy.folder = m_folder;   // the GUI shows and exports into it while the run goes on
-        copy.save(RunStore::recordPath(m_folder));
+        // The observer gets the folder too: the GUI shows and exports into it while the run goes on.
+        const RunRecord saved = saveInFolder(record, m_folder);
         if (m_next)
-            m_next->onStarted(copy);
+            m_next->onStarted(saved);
     }
     void onBatch(const BatchProgress &p) override { if (m_next) m_next->onBatch(p); }
     void onEpoch(const EpochMetrics &m) override { if (m_next) m_next->onEpoch(m); }
@@ -95,8 +100,6 @@ RunRecord trainInFolder(const QString &folder, Trainer &trainer, TrainObserver *
 
     StartSaver saver(folder, observer);
     RunRecord record = trainer.run(&saver, control);
-    record.id = QFileInfo(folder).fileName();
-    record.folder = folder;
     if (record.completedEpochs() > 0) {
         trainer.model().save(RunStore::modelPath(folder));
         if (record.config.keepBestModel)
@@ -105,7 +108,7 @@ RunRecord trainInFolder(const QString &folder, Trainer &trainer, TrainObserver *
     // A finished run needs no checkpoint; a stopped one keeps it to be resumed.
     if (record.status == RunStatus::Finished)
         QFile::remove(RunStore::checkpointPath(folder));
-    record.save(RunStore::recordPath(folder));
+    record = saveInFolder(record, folder);
     if (observer)
         observer->onEnded(record);
     return record;
