@@ -252,7 +252,8 @@ SweepRunner::SweepRunner(Sweep sweep, QString dataFolder, QString runsFolder)
 }
 
 QVector<RunRecord> SweepRunner::run(const std::function<void(const Progress &)> &onRunStarting,
-                                    const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control)
+                                    const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control,
+                                    TrainObserver *observer)
 {
     QVector<RunRecord> records;
     m_summaryPath = m_runsFolder + QStringLiteral("/sweeps/")
@@ -283,7 +284,7 @@ QVector<RunRecord> SweepRunner::run(const std::function<void(const Progress &)> 
         if (onRunStarting)
             onRunStarting({i, int(m_points.size()), m_points[i]});
         RunRequest request{m_points[i].spec, m_points[i].config, m_dataFolder, m_runsFolder};
-        records.append(ExperimentRunner(request).run(nullptr, control));
+        records.append(ExperimentRunner(request).run(observer, control));
         if (onRunEnded)
             onRunEnded(records.last());
         writeSummary();

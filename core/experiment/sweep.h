@@ -13,6 +13,7 @@
 namespace lab {
 
 class RunControl;
+class TrainObserver;
 
 /** One swept hyperparameter and its values, e.g. width: 10, 20, 50. */
 struct SweepAxis
@@ -88,9 +89,13 @@ public:
     /** Throws LabError for a bad sweep before any run starts. */
     SweepRunner(Sweep sweep, QString dataFolder, QString runsFolder);
 
-    /** `onRunStarting` / `onRunEnded` are called on the calling thread. Stops early when cancelled. */
+    /**
+     * `onRunStarting` / `onRunEnded` are called on the calling thread. Stops early when cancelled.
+     * `observer` (optional) watches every run's batches and epochs, e.g. for a GUI progress bar.
+     */
     QVector<RunRecord> run(const std::function<void(const Progress &)> &onRunStarting,
-                           const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control);
+                           const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control,
+                           TrainObserver *observer = nullptr);
 
     const QVector<SweepPoint> &points() const { return m_points; }
     /** Path of the summary written by run(). */
