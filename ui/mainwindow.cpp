@@ -4,6 +4,7 @@
 #include "appsettings.h"
 #include "charts/chartwidget.h"
 #include "charts/overlaychart.h"
+#include "charts/sweepchart.h"
 #include "data/datalocator.h"
 #include "data/dataset.h"
 #include "datasetupdialog.h"
@@ -11,6 +12,7 @@
 #include "experiment/experimentrunner.h"
 #include "experiment/runrecord.h"
 #include "runs/runspage.h"
+#include "sweeps/sweeppage.h"
 #include "train/trainpage.h"
 
 // The Draw & test page is written separately; the window picks it up when it is there.
@@ -49,6 +51,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_design, tr("&Design"));
     m_tabs->addTab(m_train, tr("&Train"));
     m_tabs->addTab(m_runs, tr("&Runs"));
+    m_sweeps = new SweepPage(this);
+    m_tabs->addTab(m_sweeps, tr("&Sweeps"));
 #ifdef MNIST_LAB_HAS_CANVAS
     m_canvas = new CanvasPage(this);
     m_canvas->setRunsFolder(runsFolder());
@@ -76,11 +80,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_train, &TrainPage::runFailed, this, [this](const QString &message) {
         statusBar()->showMessage(message, 15000);
     });
+    // Sweeps → Runs: each run of a sweep is an ordinary run in the store.
+    connect(m_sweeps, &SweepPage::runEnded, m_runs, &RunsPage::refresh);
     connect(m_runs, &RunsPage::testModelRequested, this, [this](const QString &folder) { useRunModel(folder, true); });
 
     buildMenus();
     readSettings();
     m_runs->setRunsFolder(runsFolder());
+    m_sweeps->setFolders(dataFolder(), runsFolder());
     statusBar()->showMessage(tr("Data: %1 · Runs: %2").arg(QDir::toNativeSeparators(dataFolder()),
                                                           QDir::toNativeSeparators(runsFolder())));
 }
@@ -125,6 +132,7 @@ void MainWindow::buildMenus()
     charts->addSeparator();
     for (ChartWidget *chart : {static_cast<ChartWidget *>(m_runs->accuracyOverlay()), static_cast<ChartWidget *>(m_runs->lossOverlay())})
         charts->addAction(tr("Export %1 chart…").arg(chart->exportName()), chart, &ChartWidget::exportInteractive);
+    charts->addAction(tr("Export sweep chart…"), m_sweeps->chart(), &ChartWidget::exportInteractive);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About MNIST Lab"), this, &MainWindow::showAbout);
@@ -158,6 +166,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     writeSettings();
     if (m_train->isRunning())
         m_train->stop();   // the session joins its thread when the page is destroyed
+    m_sweeps->stop();
     event->accept();
 }
 
@@ -198,6 +207,7 @@ void MainWindow::ensureData()
     DataSetupDialog dialog(dataFolder(), DataLocator::userDataFolder(), this);
     if (dialog.exec() == QDialog::Accepted && !dialog.folder().isEmpty()) {
         m_settings->setDataFolder(dialog.folder());
+        m_sweeps->setFolders(dataFolder(), runsFolder());
         statusBar()->showMessage(tr("Data: %1").arg(QDir::toNativeSeparators(dialog.folder())), 10000);
     }
 }
@@ -215,6 +225,7 @@ void MainWindow::chooseDataFolder()
         return;
     }
     m_settings->setDataFolder(folder);
+    m_sweeps->setFolders(dataFolder(), runsFolder());
 }
 
 void MainWindow::chooseRunsFolder()
@@ -224,6 +235,7 @@ void MainWindow::chooseRunsFolder()
         return;
     m_settings->setRunsFolder(folder);
     m_runs->setRunsFolder(runsFolder());
+    m_sweeps->setFolders(dataFolder(), runsFolder());
 #ifdef MNIST_LAB_HAS_CANVAS
     m_canvas->setRunsFolder(runsFolder());
 #endif

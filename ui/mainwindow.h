@@ -11,6 +11,7 @@ namespace lab {
 class AppSettings;
 class DesignPage;
 class RunsPage;
+class SweepPage;
 class TrainPage;
 class CanvasPage;
 
@@ -30,6 +31,7 @@ public:
     DesignPage *designPage() const { return m_design; }
     TrainPage *trainPage() const { return m_train; }
     RunsPage *runsPage() const { return m_runs; }
+    SweepPage *sweepPage() const { return m_sweeps; }
     /** Null when the canvas page is not built in. */
     QWidget *canvasPage() const;
     QTabWidget *tabs() const { return m_tabs; }
@@ -60,6 +62,7 @@ private:
     DesignPage *m_design;
     TrainPage *m_train;
     RunsPage *m_runs;
+    SweepPage *m_sweeps;
     CanvasPage *m_canvas = nullptr;
 };
 

@@ -1,0 +1,392 @@
+// The Sweeps page on small synthetic data: a tiny sweep runs to the end, every run lands in
+// the store and the chart shows mean ± std per grid point exactly as Sweep::summarize says;
+// two axes give one line per second-axis value; Stop ends a sweep promptly and keeps the
+// runs that finished; bad sweep files show their error and start nothing; the log-axis
+// toggle swaps the x axis; the chart exports a non-blank PNG of the requested size.
+#include "charts/sweepchart.h"
+#include "experiment/runstore.h"
+#include "experiment/sweep.h"
+#include "mainwindow.h"
+#include "sweeps/sweeppage.h"
+#include "testdata.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lab;
+
+namespace {
+// JSON written with single quotes (readable in C++ strings), turned into real JSON.
+QByteArray q(const char *text)
+{
+    QByteArray json(text);
+    json.replace('\'', '"');
+    return json;
+}
+} // namespace
+
+class TestUiSweep : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_data;
+    QTemporaryDir m_files;
+
+    QString writeFile(const QString &name, const QByteArray &text)
+    {
+        const QString path = m_files.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(text) != text.size())
+            qFatal("cannot write %s", qPrintable(path));
+        return path;
+    }
+
+    // A small sweep over the synthetic set: 20-image batches, a few of them per epoch, one thread.
+    QString writeSweep(const QString &name, const QByteArray &axes, int seeds, int epochs, int maxBatches)
+    {
+        return writeFile(name + QStringLiteral(".json"),
+                         QByteArray(q("{'name': '")) + name.toUtf8() + q("', 'base': {'layers': '784-16-10', 'activation': 'relu', 'config': {'epochs': ") + QByteArray::number(epochs)
+                             + q(", 'batch_size': 20, 'learning_rate': 0.01, 'optimizer': 'Adam', 'seed': 5, 'threads': 1, 'diagnostics': false, 'max_batches_per_epoch': ")
+                             + QByteArray::number(maxBatches) + q("}}, 'axes': ") + axes + q(", 'seeds': ") + QByteArray::number(seeds) + q(", 'metric': 'test_error'}"));
+    }
+
+    static int runCount(const QString &runs)
+    {
+        return int(RunStore(runs).list().size());
+    }
+
+    static void compareWithSummary(const SweepPage &page, const QString &metric, const QString &lineName, int axis2Index)
+    {
+        const QVector<SweepCell> cells = Sweep::summarize(page.points(), page.records(), metric);
+        const QVector<QPointF> means = page.chart()->meanPoints(lineName);
+        const QVector<double> stds = page.chart()->stdValues(lineName);
+        QCOMPARE(means.size(), stds.size());
+        int matched = 0;
+        for (const SweepCell &c : cells) {
+            if (axis2Index >= 0 && c.axisValues.value(1) != page.sweep().axes[1].values[axis2Index])
+                continue;
+            const double x = c.axisValues.first().toDouble();
+            bool found = false;
+            for (int i = 0; i < means.size(); ++i) {
+                if (qFuzzyCompare(means[i].x(), x)) {
+                    QVERIFY(qAbs(means[i].y() - c.mean) < 1e-9);
+                    QVERIFY(qAbs(stds[i] - c.std) < 1e-9);
+                    found = true;
+                }
+            }
+            QVERIFY2(found, qPrintable(QStringLiteral("no point for x=%1").arg(x)));
+            ++matched;
+        }
+        QCOMPARE(matched, int(means.size()));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("MnistLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_uisweep"));
+        QSettings().clear();
+        QVERIFY(m_data.isValid() && m_files.isValid());
+        TestData::writeSyntheticMnist(m_data.path(), 1000, 200);
+    }
+
+    void builtInsShowTheirGrid()
+    {
+        SweepPage page;
+        QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
+        QVERIFY(page.errorText().isEmpty());
+        QVERIFY2(page.gridText().contains(QStringLiteral("14 runs")), qPrintable(page.gridText()));
+        QVERIFY(page.gridText().contains(QStringLiteral("10, 20, 50, 100, 200, 500, 1000")));
+        QCOMPARE(page.runTable()->rowCount(), 14);
+        QCOMPARE(page.epochsBox()->value(), 20);
+        QCOMPARE(page.metricBox()->currentText(), QStringLiteral("test_error"));
+        QVERIFY(page.startButton()->isEnabled());
+        // Lowering the epochs is a quick look at the same grid.
+        page.epochsBox()->setValue(2);
+        QCOMPARE(page.sweep().baseConfig.epochs, 2);
+        QVERIFY(page.gridText().contains(QStringLiteral("2 epochs")));
+        for (const SweepPoint &p : page.points())
+            QCOMPARE(p.config.epochs, 2);
+        page.seedsBox()->setValue(1);
+        QVERIFY(page.gridText().contains(QStringLiteral("7 runs")));
+        QCOMPARE(page.runTable()->rowCount(), 7);
+
+        QVERIFY(page.loadBuiltIn(QStringLiteral("learning-rate")));
+        QVERIFY(page.gridText().contains(QStringLiteral("10 runs")));
+        QCOMPARE(page.epochsBox()->value(), 10);
+        QVERIFY(!page.loadBuiltIn(QStringLiteral("no-such-sweep")));
+        QVERIFY(!page.errorText().isEmpty());
+    }
+
+    void logAxisToggleSwitchesAxisType()
+    {
+        SweepPage page;
+        QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
+        // width.json asks for a log axis: the checkbox and the chart start that way.
+        QVERIFY(page.logXBox()->isChecked());
+        QVERIFY(page.chart()->xAxisIsLog());
+        page.logXBox()->setChecked(false);
+        QVERIFY(!page.chart()->xAxisIsLog());
+        QVERIFY(!page.chart()->xLogScale());
+        page.logXBox()->setChecked(true);
+        QVERIFY(page.chart()->xAxisIsLog());
+        // The chart's own toggle (context menu) keeps the checkbox in step.
+        page.chart()->setXLogScale(false);
+        QVERIFY(!page.logXBox()->isChecked());
+
+        // A linear-axis sweep starts linear; an axis of words can never be log.
+        const QString linear = writeSweep(QStringLiteral("linear"), q("[{'parameter': 'width', 'values': [8, 16]}]"), 1, 1, 2);
+        QVERIFY(page.loadFile(linear));
+        QVERIFY(!page.logXBox()->isChecked());
+        QVERIFY(!page.chart()->xAxisIsLog());
+        const QString words = writeSweep(QStringLiteral("words"), q("[{'parameter': 'activation', 'values': ['relu', 'tanh'], 'log': true}]"), 1, 1, 2);
+        QVERIFY(page.loadFile(words));
+        QVERIFY(!page.chart()->canUseXLogScale());
+        QVERIFY(!page.chart()->xAxisIsLog());
+        QVERIFY(!page.logXBox()->isEnabled());
+    }
+
+    void tinySweepRunsToTheEnd()
+    {
+        QTemporaryDir runs;
+        SweepPage page;
+        page.resize(1200, 700);
+        page.show();
+        page.setFolders(m_data.path(), runs.path());
+        // The file says 3 epochs; the page lowers it to 1 for a quick look.
+        const QString path = writeSweep(QStringLiteral("tiny"), q("[{'parameter': 'width', 'values': [8, 32], 'log': true}]"), 2, 3, 6);
+        QVERIFY(page.loadFile(path));
+        QVERIFY(page.gridText().contains(QStringLiteral("4 runs")));
+        page.epochsBox()->setValue(1);
+
+        QSignalSpy runEnded(&page, &SweepPage::runEnded);
+        QSignalSpy ended(&page, &SweepPage::sweepEnded);
+        QSignalSpy failed(&page, &SweepPage::sweepFailed);
+        QVERIFY(page.start());
+        QVERIFY(page.isRunning());
+        QVERIFY(!page.start());   // one sweep at a time
+        QVERIFY(!page.startButton()->isEnabled());
+        QVERIFY(page.stopButton()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 60000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(ended.first().at(0).toBool(), false);
+        QCOMPARE(runEnded.count(), 4);
+        QVERIFY(!page.isRunning());
+        QVERIFY(page.progressText().startsWith(QStringLiteral("Finished")));
+
+        // Every run is an ordinary run in the store, with the lowered epochs.
+        QCOMPARE(runCount(runs.path()), 4);
+        const QVector<RunRecord> records = page.records();
+        QCOMPARE(records.size(), 4);
+        for (const RunRecord &r : records) {
+            QCOMPARE(r.status, RunStatus::Finished);
+            QCOMPARE(r.completedEpochs(), 1);
+            QVERIFY(QFileInfo::exists(RunStore::recordPath(r.folder)));
+        }
+        QVERIFY2(records[0].spec.shorthand().startsWith(QStringLiteral("784-8-10")), qPrintable(records[0].spec.shorthand()));
+        QVERIFY2(records[2].spec.shorthand().startsWith(QStringLiteral("784-32-10")), qPrintable(records[2].spec.shorthand()));
+        QVERIFY(QDir(runs.filePath(QStringLiteral("sweeps"))).entryList({QStringLiteral("*.json")}).size() == 1);
+        QCOMPARE(page.runTable()->item(3, page.runTable()->columnCount() - 2)->text(), QStringLiteral("finished"));
+
+        // One line, two points (one per width), mean ± std over the two seeds.
+        const QStringList names = page.chart()->seriesNames();
+        QCOMPARE(names.size(), 1);
+        QCOMPARE(page.chart()->meanPoints(names.first()).size(), 2);
+        compareWithSummary(page, QStringLiteral("test_error"), names.first(), -1);
+        // By hand for the first width, so a summarize() bug would not hide a chart bug.
+        const double a = Sweep::metricOf(records[0], QStringLiteral("test_error"));
+        const double b = Sweep::metricOf(records[1], QStringLiteral("test_error"));
+        const QPointF first = page.chart()->meanPoints(names.first()).first();
+        QCOMPARE(first.x(), 8.0);
+        QVERIFY(qAbs(first.y() - (a + b) / 2) < 1e-9);
+        QVERIFY(qAbs(page.chart()->stdValues(names.first()).first() - qAbs(a - b) / std::sqrt(2.0)) < 1e-9);
+
+        // Another metric re-plots the same runs.
+        page.metricBox()->setCurrentText(QStringLiteral("train_accuracy"));
+        compareWithSummary(page, QStringLiteral("train_accuracy"), page.chart()->seriesNames().first(), -1);
+        QVERIFY(qAbs(page.chart()->meanPoints(page.chart()->seriesNames().first()).first().y()
+                     - (records[0].trainAccuracy + records[1].trainAccuracy) / 2) < 1e-9);
+    }
+
+    void twoAxesGiveOneLinePerValue()
+    {
+        QTemporaryDir runs;
+        SweepPage page;
+        page.setFolders(m_data.path(), runs.path());
+        const QString path = writeSweep(QStringLiteral("grid"),
+                                        q("[{'parameter': 'width', 'values': [8, 24]}, {'parameter': 'learning_rate', 'values': [0.001, 0.01]}]"), 1, 1, 3);
+        QVERIFY(page.loadFile(path));
+        QSignalSpy ended(&page, &SweepPage::sweepEnded);
+        QSignalSpy failed(&page, &SweepPage::sweepFailed);
+        QVERIFY(page.start());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 60000);
+        QVERIFY(failed.isEmpty());
+        QCOMPARE(runCount(runs.path()), 4);
+        QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("learning_rate=0.001"), QStringLiteral("learning_rate=0.01")}));
+        for (int g = 0; g < 2; ++g) {
+            const QString name = page.chart()->seriesNames()[g];
+            QCOMPARE(page.chart()->meanPoints(name).size(), 2);
+            compareWithSummary(page, QStringLiteral("test_error"), name, g);
+            for (double s : page.chart()->stdValues(name))
+                QCOMPARE(s, 0.0);   // one seed: no spread
+        }
+    }
+
+    void stopEndsPromptlyAndKeepsFinishedRuns()
+    {
+        QTemporaryDir runs;
+        SweepPage page;
+        page.show();
+        page.setFolders(m_data.path(), runs.path());
+        // A 1-epoch run, then runs far too long to finish within the test.
+        const QString path = writeSweep(QStringLiteral("long"), q("[{'parameter': 'epochs', 'values': [1, 500, 500]}]"), 1, 1, 0);
+        QVERIFY(page.loadFile(path));
+        QCOMPARE(page.runTable()->rowCount(), 3);
+        QSignalSpy started(&page, &SweepPage::runStarted);
+        QSignalSpy runEnded(&page, &SweepPage::runEnded);
+        QSignalSpy ended(&page, &SweepPage::sweepEnded);
+        QVERIFY(page.start());
+        QTRY_COMPARE_WITH_TIMEOUT(runEnded.count(), 1, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 2, 30000);
+        QTest::qWait(300);   // the second run is training now
+        QElapsedTimer clock;
+        clock.start();
+        page.stop();
+        QVERIFY(!page.stopButton()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
+        const qint64 ms = clock.elapsed();
+        QVERIFY2(ms < 1500, qPrintable(QStringLiteral("stopping took %1 ms").arg(ms)));
+        QCOMPARE(ended.first().at(0).toBool(), true);
+        QVERIFY(!page.isRunning());
+        QCOMPARE(started.count(), 2);   // the third run never started
+
+        const QVector<RunRecord> records = page.records();
+        QCOMPARE(records[0].status, RunStatus::Finished);
+        QCOMPARE(records[1].status, RunStatus::Cancelled);
+        QCOMPARE(records[2].status, RunStatus::Running);   // never ran
+        QCOMPARE(runCount(runs.path()), 2);
+        QVERIFY(QFileInfo::exists(RunStore::recordPath(records[0].folder)));
+        QVERIFY(page.progressText().startsWith(QStringLiteral("Stopped")));
+        const int statusColumn = page.runTable()->columnCount() - 2;
+        QCOMPARE(page.runTable()->item(0, statusColumn)->text(), QStringLiteral("finished"));
+        QCOMPARE(page.runTable()->item(1, statusColumn)->text(), QStringLiteral("cancelled"));
+        QCOMPARE(page.runTable()->item(2, statusColumn)->text(), QStringLiteral("not run"));
+        // Only the finished run is on the chart.
+        const QStringList names = page.chart()->seriesNames();
+        QCOMPARE(names.size(), 1);
+        QCOMPARE(page.chart()->meanPoints(names.first()).size(), 1);
+        QVERIFY(page.startButton()->isEnabled());
+    }
+
+    void badSweepFileShowsErrorAndStartsNothing_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not json") << QByteArray("{ \"name\": \"x\", ") << QStringLiteral("not a valid JSON sweep");
+        QTest::newRow("no base") << QByteArray(q("{'axes': [{'parameter': 'width', 'values': [1]}]}")) << QStringLiteral("missing \"base\"");
+        QTest::newRow("unknown parameter")
+            << QByteArray(q("{'base': {'layers': '784-8-10'}, 'axes': [{'parameter': 'colour', 'values': [1]}]}"))
+            << QStringLiteral("\"colour\"");
+        QTest::newRow("no values")
+            << QByteArray(q("{'base': {'layers': '784-8-10'}, 'axes': [{'parameter': 'width', 'values': []}]}"))
+            << QStringLiteral("empty");
+        QTest::newRow("width not a number")
+            << QByteArray(q("{'base': {'layers': '784-8-10'}, 'axes': [{'parameter': 'width', 'values': ['wide']}]}"))
+            << QStringLiteral("not a whole number");
+        QTest::newRow("bad seeds")
+            << QByteArray(q("{'base': {'layers': '784-8-10'}, 'axes': [{'parameter': 'width', 'values': [8]}], 'seeds': 0}"))
+            << QStringLiteral("seeds");
+    }
+
+    void badSweepFileShowsErrorAndStartsNothing()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        QTemporaryDir runs;
+        SweepPage page;
+        page.setFolders(m_data.path(), runs.path());
+        const QString path = writeFile(QStringLiteral("bad.json"), text);
+        QSignalSpy ended(&page, &SweepPage::sweepEnded);
+        QVERIFY(!page.loadFile(path));
+        QVERIFY2(page.errorText().contains(expected), qPrintable(page.errorText()));
+        QVERIFY(!page.startButton()->isEnabled());
+        QVERIFY(!page.start());
+        QVERIFY(!page.isRunning());
+        QTest::qWait(50);
+        QCOMPARE(ended.count(), 0);
+        QCOMPARE(runCount(runs.path()), 0);
+        QVERIFY(!QFileInfo::exists(runs.filePath(QStringLiteral("sweeps"))));
+        // A good sweep afterwards clears the error.
+        QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
+        QVERIFY(page.errorText().isEmpty());
+        QVERIFY(page.startButton()->isEnabled());
+    }
+
+    void missingFileAndMissingData()
+    {
+        QTemporaryDir runs;
+        QTemporaryDir empty;
+        SweepPage page;
+        QVERIFY(!page.loadFile(m_files.filePath(QStringLiteral("does-not-exist.json"))));
+        QVERIFY(page.errorText().contains(QStringLiteral("cannot open")));
+        // A valid sweep but no MNIST files: a clear message, nothing runs.
+        page.setFolders(empty.path(), runs.path());
+        QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
+        QVERIFY(!page.start());
+        QVERIFY(page.errorText().contains(QStringLiteral("MNIST")));
+        QVERIFY(!page.isRunning());
+    }
+
+    void exportsNonBlankPng()
+    {
+        QTemporaryDir runs;
+        SweepPage page;
+        page.resize(1000, 600);
+        page.show();
+        page.setFolders(m_data.path(), runs.path());
+        QVERIFY(page.loadFile(writeSweep(QStringLiteral("png"), q("[{'parameter': 'width', 'values': [8, 16, 32], 'log': true}]"), 1, 1, 3)));
+        QSignalSpy ended(&page, &SweepPage::sweepEnded);
+        QVERIFY(page.start());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        const QString file = m_files.filePath(QStringLiteral("sweep.png"));
+        QString error;
+        QVERIFY2(page.chart()->exportPng(file, QSize(900, 560), &error), qPrintable(error));
+        QImage image(file);
+        QCOMPARE(image.size(), QSize(900, 560));
+        int dark = 0;
+        for (int y = 0; y < image.height(); y += 2)
+            for (int x = 0; x < image.width(); x += 2)
+                if (qGray(image.pixel(x, y)) < 200)
+                    ++dark;
+        QVERIFY2(dark > 500, qPrintable(QString::number(dark)));
+        // The widget on screen keeps its own size after the export.
+        QVERIFY(page.chart()->width() < 900 || page.chart()->height() != 560);
+    }
+
+    void mainWindowHasSweepsTab()
+    {
+        MainWindow window;
+        QVERIFY(window.sweepPage());
+        QVERIFY(window.tabs()->indexOf(window.sweepPage()) >= 0);
+        QCOMPARE(window.tabs()->tabText(window.tabs()->indexOf(window.sweepPage())), QStringLiteral("&Sweeps"));
+    }
+};
+
+QTEST_MAIN(TestUiSweep)
+#include "tst_uisweep.moc"

@@ -1,0 +1,339 @@
+#include "charts/sweepchart.h"
+
+#include <QAction>
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QChart>
+#include <QChartView>
+#include <QGraphicsLayout>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QMenu>
+#include <QPainter>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace lab {
+
+namespace {
+
+const QList<QColor> lineColors = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
+                               QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                               QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f)};
+
+// Round ticks (1, 2, 2.5 or 5 × 10^k, 4–8 intervals) with the range widened to whole steps.
+void setNiceRange(QValueAxis *axis, double min, double max)
+{
+    if (!(max > min))
+        max = min + 1;
+    const double raw = (max - min) / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude;
+    for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        step = f * magnitude;
+        if (step >= raw)
+            break;
+    }
+    const double lo = std::floor(min / step + 1e-9) * step;
+    const double hi = std::ceil(max / step - 1e-9) * step;
+    axis->setRange(lo, hi);
+    axis->setTickType(QValueAxis::TicksFixed);
+    axis->setTickCount(qBound(2, int(std::lround((hi - lo) / step)) + 1, 12));
+}
+
+bool isNumber(const QString &s)
+{
+    bool ok = false;
+    s.toDouble(&ok);
+    return ok;
+}
+
+} // namespace
+
+SweepChart::SweepChart(QWidget *parent) : ChartWidget(QStringLiteral("sweep"), parent)
+{
+    m_chart = new QChart;
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_view = new QChartView(m_chart, this);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
+    m_view->setContextMenuPolicy(Qt::NoContextMenu);   // ChartWidget's menu handles it
+    m_view->setMinimumSize(320, 240);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+    rebuild();
+}
+
+SweepChart::~SweepChart() = default;
+
+void SweepChart::setSweep(const Sweep &sweep)
+{
+    m_sweep = sweep;
+    m_hasSweep = !sweep.axes.isEmpty();
+    m_metric = sweep.metric;
+    m_lines.clear();
+    m_numericX = m_hasSweep && std::all_of(sweep.axes[0].values.cbegin(), sweep.axes[0].values.cend(), isNumber);
+    const bool log = m_hasSweep && sweep.axes[0].logScale;
+    const bool changed = log != m_xLog;
+    m_xLog = log;
+    rebuild();
+    if (changed)
+        Q_EMIT xLogScaleToggled(m_xLog);
+}
+
+double SweepChart::xOf(const QString &value) const
+{
+    if (m_numericX)
+        return value.toDouble();
+    return double(m_sweep.axes[0].values.indexOf(value));
+}
+
+void SweepChart::setCells(const QVector<SweepCell> &cells, const QString &metric)
+{
+    m_metric = metric;
+    m_lines.clear();
+    if (!m_hasSweep) {
+        rebuild();
+        return;
+    }
+    const bool twoAxes = m_sweep.axes.size() > 1;
+    // One line per second-axis value, in the order the sweep file lists them.
+    const QStringList groups = twoAxes ? m_sweep.axes[1].values : QStringList{QString()};
+    for (const QString &group : groups) {
+        Line line;
+        line.name = twoAxes ? m_sweep.axes[1].parameter + u'=' + group : tr("mean ± std");
+        QVector<SweepCell> mine;
+        for (const SweepCell &c : cells)
+            if (!c.axisValues.isEmpty() && (!twoAxes || c.axisValues.value(1) == group))
+                mine.append(c);
+        std::sort(mine.begin(), mine.end(), [this](const SweepCell &a, const SweepCell &b) {
+            return xOf(a.axisValues.first()) < xOf(b.axisValues.first());
+        });
+        for (const SweepCell &c : mine) {
+            line.mean.append(QPointF(xOf(c.axisValues.first()), c.mean));
+            line.std.append(c.std);
+        }
+        if (!line.mean.isEmpty())
+            m_lines.append(line);
+    }
+    rebuild();
+}
+
+bool SweepChart::canUseXLogScale() const
+{
+    if (!m_hasSweep || !m_numericX)
+        return false;
+    for (const QString &v : m_sweep.axes[0].values)
+        if (!(v.toDouble() > 0))
+            return false;
+    return true;
+}
+
+void SweepChart::setXLogScale(bool log)
+{
+    if (log == m_xLog)
+        return;
+    m_xLog = log;
+    rebuild();
+    Q_EMIT xLogScaleToggled(log);
+}
+
+bool SweepChart::xAxisIsLog() const
+{
+    const QList<QAbstractAxis *> axes = m_chart->axes(Qt::Horizontal);
+    return !axes.isEmpty() && qobject_cast<QLogValueAxis *>(axes.first()) != nullptr;
+}
+
+QStringList SweepChart::seriesNames() const
+{
+    QStringList names;
+    for (const Line &l : m_lines)
+        names << l.name;
+    return names;
+}
+
+QVector<QPointF> SweepChart::meanPoints(const QString &name) const
+{
+    for (const Line &l : m_lines)
+        if (l.name == name)
+            return l.mean;
+    return {};
+}
+
+QVector<double> SweepChart::stdValues(const QString &name) const
+{
+    for (const Line &l : m_lines)
+        if (l.name == name)
+            return l.std;
+    return {};
+}
+
+QString SweepChart::metricTitle(const QString &metric)
+{
+    if (metric == u"test_error")
+        return tr("Test error (%)");
+    if (metric == u"train_error")
+        return tr("Train error (%)");
+    if (metric == u"test_accuracy")
+        return tr("Test accuracy (%)");
+    if (metric == u"train_accuracy")
+        return tr("Train accuracy (%)");
+    if (metric == u"final_train_loss")
+        return tr("Final train loss");
+    if (metric == u"train_seconds")
+        return tr("Training time (s)");
+    return metric;
+}
+
+void SweepChart::rebuild()
+{
+    m_chart->removeAllSeries();
+    for (QAbstractAxis *axis : m_chart->axes()) {
+        m_chart->removeAxis(axis);
+        delete axis;
+    }
+
+    const QString xName = m_hasSweep ? m_sweep.axes[0].parameter : tr("axis");
+    int seeds = m_hasSweep ? m_sweep.seeds : 0;
+    m_chart->setTitle(m_hasSweep ? tr("%1: %2 vs %3 (mean ± std over %n seed(s))", nullptr, seeds)
+                                       .arg(m_sweep.name, metricTitle(m_metric).toLower(), xName)
+                                 : tr("No sweep loaded"));
+
+    // X axis: log10, linear, or one category per word.
+    QAbstractAxis *x = nullptr;
+    const bool log = xLogScale();
+    double xMin = 0, xMax = 1;
+    if (m_hasSweep && m_numericX) {
+        xMin = std::numeric_limits<double>::max();
+        xMax = std::numeric_limits<double>::lowest();
+        for (const QString &v : m_sweep.axes[0].values) {
+            xMin = std::min(xMin, v.toDouble());
+            xMax = std::max(xMax, v.toDouble());
+        }
+    }
+    if (log) {
+        auto *axis = new QLogValueAxis;
+        axis->setBase(10);
+        axis->setLabelFormat(QStringLiteral("%g"));
+        axis->setMinorTickCount(-1);
+        // Whole decades around the values, so the ticks are 1, 10, 100…
+        axis->setRange(std::pow(10.0, std::floor(std::log10(xMin))), std::pow(10.0, std::ceil(std::log10(xMax))));
+        x = axis;
+    } else if (m_hasSweep && !m_numericX) {
+        auto *axis = new QCategoryAxis;
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        const QStringList &values = m_sweep.axes[0].values;
+        for (int i = 0; i < values.size(); ++i)
+            axis->append(values[i], i);
+        axis->setRange(-0.5, values.size() - 0.5);
+        x = axis;
+    } else {
+        auto *axis = new QValueAxis;
+        axis->setLabelFormat(QStringLiteral("%.4g"));
+        const double pad = (xMax - xMin) * 0.04;
+        setNiceRange(axis, xMin - pad, xMax + pad);
+        x = axis;
+    }
+    x->setTitleText(xName);
+    auto *y = new QValueAxis;
+    y->setLabelFormat(QStringLiteral("%.4g"));
+    y->setTitleText(metricTitle(m_metric));
+    m_chart->addAxis(x, Qt::AlignBottom);
+    m_chart->addAxis(y, Qt::AlignLeft);
+
+    double yMin = std::numeric_limits<double>::max();
+    double yMax = std::numeric_limits<double>::lowest();
+    for (int i = 0; i < m_lines.size(); ++i) {
+        const Line &line = m_lines[i];
+        const QColor color = lineColors[i % lineColors.size()];
+        // The band first, so the line is drawn over it.
+        auto *upper = new QLineSeries;
+        auto *lower = new QLineSeries;
+        for (int p = 0; p < line.mean.size(); ++p) {
+            const QPointF m = line.mean[p];
+            upper->append(m.x(), m.y() + line.std[p]);
+            lower->append(m.x(), m.y() - line.std[p]);
+            yMin = std::min(yMin, m.y() - line.std[p]);
+            yMax = std::max(yMax, m.y() + line.std[p]);
+        }
+        auto *band = new QAreaSeries(upper, lower);
+        upper->setParent(band);
+        lower->setParent(band);
+        band->setName(line.name + QStringLiteral(" ± std"));
+        QColor fill = color;
+        fill.setAlpha(50);
+        band->setBrush(fill);
+        band->setPen(Qt::NoPen);
+        m_chart->addSeries(band);
+        band->attachAxis(x);
+        band->attachAxis(y);
+
+        auto *mean = new QLineSeries;
+        mean->setName(line.name);
+        QPen pen(color);
+        pen.setWidthF(2.0);
+        mean->setPen(pen);
+        mean->setPointsVisible(true);
+        mean->setMarkerSize(7);
+        for (const QPointF &p : line.mean)
+            mean->append(p);
+        m_chart->addSeries(mean);
+        mean->attachAxis(x);
+        mean->attachAxis(y);
+        for (QLegendMarker *marker : m_chart->legend()->markers(band))
+            marker->setVisible(false);
+    }
+    if (m_lines.isEmpty()) {
+        yMin = 0;
+        yMax = 1;
+    } else {
+        const double pad = std::max((yMax - yMin) * 0.08, 1e-3);
+        yMin -= pad;
+        yMax += pad;
+        // Errors, accuracies and times are never negative: do not pad below zero.
+        if (yMin < 0 && m_metric != u"final_train_loss")
+            yMin = 0;
+    }
+    setNiceRange(y, yMin, yMax);
+    m_chart->legend()->setVisible(m_lines.size() > 1);
+}
+
+void SweepChart::addContextActions(QMenu *menu)
+{
+    QAction *log = menu->addAction(tr("Log x axis"));
+    log->setCheckable(true);
+    log->setChecked(xLogScale());
+    log->setEnabled(canUseXLogScale());
+    connect(log, &QAction::toggled, this, &SweepChart::setXLogScale);
+}
+
+QImage SweepChart::renderImage(const QSize &size)
+{
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    // Lay the chart out at the requested size (not just scale the on-screen one), render, put it back.
+    const QSizeF shown = m_chart->size();
+    m_chart->resize(QSizeF(size));
+    if (m_chart->layout())
+        m_chart->layout()->activate();
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), m_chart->sceneBoundingRect(),
+                                 Qt::IgnoreAspectRatio);
+    }
+    m_chart->resize(shown);
+    if (m_chart->layout())
+        m_chart->layout()->activate();
+    return image;
+}
+
+} // namespace lab

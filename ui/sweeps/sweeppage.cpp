@@ -1,0 +1,523 @@
+#include "sweeps/sweeppage.h"
+
+#include "charts/sweepchart.h"
+#include "common/laberror.h"
+#include "data/dataset.h"
+#include "sweeps/sweepsession.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace lab {
+
+namespace {
+
+QString formatDuration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("–");
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString builtInPath(const QString &name)
+{
+    return QStringLiteral(":/sweeps/") + name + QStringLiteral(".json");
+}
+
+} // namespace
+
+SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
+{
+    m_session = new SweepSession(this);
+
+    m_source = new QComboBox(this);
+    m_source->setObjectName(QStringLiteral("sweepSource"));
+    m_source->addItem(tr("Width 10…1000 (built-in)"), builtInPath(QStringLiteral("width")));
+    m_source->addItem(tr("Learning rate (built-in)"), builtInPath(QStringLiteral("learning-rate")));
+    m_source->setMinimumContentsLength(22);
+    m_open = new QPushButton(tr("Open sweep file…"), this);
+    m_epochs = new QSpinBox(this);
+    m_epochs->setRange(1, TrainConfig::maxEpochs);
+    m_epochs->setToolTip(tr("Epochs of every run (lower it for a quick look)"));
+    m_seeds = new QSpinBox(this);
+    m_seeds->setRange(1, 100);
+    m_seeds->setToolTip(tr("Runs per grid point, with seeds base, base+1, …"));
+    m_start = new QPushButton(tr("Start ▶"), this);
+    m_stop = new QPushButton(tr("Stop"), this);
+
+    m_grid = new QLabel(this);
+    m_grid->setObjectName(QStringLiteral("sweepGrid"));
+    m_grid->setWordWrap(true);
+    m_grid->setTextFormat(Qt::RichText);
+    m_grid->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("sweepError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #8a1f11; border: 1px solid #e0a39c; padding: 6px; }"));
+    m_error->hide();
+
+    m_overall = new QProgressBar(this);
+    m_overall->setRange(0, 1);
+    m_overall->setValue(0);
+    m_overall->setFormat(tr("Idle"));
+    m_overall->setTextVisible(true);
+    m_current = new QProgressBar(this);
+    m_current->setRange(0, 1);
+    m_current->setValue(0);
+    m_current->setFormat(QString());
+    m_current->setTextVisible(true);
+    m_eta = new QLabel(this);
+    m_eta->setMinimumWidth(220);
+
+    m_table = new QTableWidget(this);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+
+    m_metric = new QComboBox(this);
+    m_metric->addItems(Sweep::metricNames());
+    m_logX = new QCheckBox(tr("Log x axis"), this);
+    m_export = new QPushButton(tr("Export PNG…"), this);
+    m_chart = new SweepChart(this);
+
+    auto *sourceRow = new QHBoxLayout;
+    sourceRow->addWidget(new QLabel(tr("Sweep:"), this));
+    sourceRow->addWidget(m_source);
+    sourceRow->addWidget(m_open);
+    sourceRow->addSpacing(16);
+    sourceRow->addWidget(new QLabel(tr("Epochs per run:"), this));
+    sourceRow->addWidget(m_epochs);
+    sourceRow->addWidget(new QLabel(tr("Seeds:"), this));
+    sourceRow->addWidget(m_seeds);
+    sourceRow->addStretch(1);
+    sourceRow->addWidget(m_start);
+    sourceRow->addWidget(m_stop);
+    auto *progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_overall, 2);
+    progressRow->addWidget(m_current, 2);
+    progressRow->addWidget(m_eta);
+
+    auto *chartPanel = new QWidget(this);
+    auto *chartLayout = new QVBoxLayout(chartPanel);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    auto *chartControls = new QHBoxLayout;
+    chartControls->addWidget(new QLabel(tr("Metric:"), this));
+    chartControls->addWidget(m_metric);
+    chartControls->addWidget(m_logX);
+    chartControls->addStretch(1);
+    chartControls->addWidget(m_export);
+    chartLayout->addLayout(chartControls);
+    chartLayout->addWidget(m_chart, 1);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_table);
+    split->addWidget(chartPanel);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(sourceRow);
+    layout->addWidget(m_grid);
+    layout->addWidget(m_error);
+    layout->addLayout(progressRow);
+    layout->addWidget(split, 1);
+
+    connect(m_source, &QComboBox::currentIndexChanged, this, &SweepPage::chooseSource);
+    connect(m_open, &QPushButton::clicked, this, &SweepPage::openFileInteractive);
+    connect(m_epochs, &QSpinBox::valueChanged, this, &SweepPage::showGrid);
+    connect(m_seeds, &QSpinBox::valueChanged, this, &SweepPage::showGrid);
+    connect(m_start, &QPushButton::clicked, this, &SweepPage::start);
+    connect(m_stop, &QPushButton::clicked, this, &SweepPage::stop);
+    connect(m_metric, &QComboBox::currentTextChanged, this, [this] {
+        updateChart();
+        fillTable();
+    });
+    connect(m_logX, &QCheckBox::toggled, m_chart, &SweepChart::setXLogScale);
+    connect(m_chart, &SweepChart::xLogScaleToggled, m_logX, &QCheckBox::setChecked);
+    connect(m_export, &QPushButton::clicked, m_chart, &ChartWidget::exportInteractive);
+
+    connect(m_session, &SweepSession::runStarting, this, &SweepPage::onRunStarting);
+    connect(m_session, &SweepSession::batchProgress, this, &SweepPage::onBatch);
+    connect(m_session, &SweepSession::runEnded, this, &SweepPage::onRunEnded);
+    connect(m_session, &SweepSession::finished, this, &SweepPage::onFinished);
+    connect(m_session, &SweepSession::failed, this, &SweepPage::onFailed);
+    connect(m_session, &SweepSession::stateChanged, this, &SweepPage::updateButtons);
+
+    chooseSource(0);
+}
+
+SweepPage::~SweepPage() = default;
+
+void SweepPage::setFolders(const QString &dataFolder, const QString &runsFolder)
+{
+    m_dataFolder = dataFolder;
+    m_runsFolder = runsFolder;
+}
+
+bool SweepPage::loadBuiltIn(const QString &name)
+{
+    const int index = m_source->findData(builtInPath(name));
+    if (index < 0) {
+        showError(tr("There is no built-in sweep called \"%1\".").arg(name));
+        return false;
+    }
+    QSignalBlocker block(m_source);
+    m_source->setCurrentIndex(index);
+    return load(builtInPath(name));
+}
+
+bool SweepPage::loadFile(const QString &path)
+{
+    int index = m_source->findData(path);
+    if (index < 0) {
+        m_source->addItem(QFileInfo(path).fileName(), path);
+        index = m_source->count() - 1;
+        m_source->setItemData(index, QDir::toNativeSeparators(path), Qt::ToolTipRole);
+    }
+    QSignalBlocker block(m_source);
+    m_source->setCurrentIndex(index);
+    return load(path);
+}
+
+void SweepPage::openFileInteractive()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a sweep"), QString(), tr("Sweep files (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        loadFile(path);
+}
+
+void SweepPage::chooseSource(int index)
+{
+    if (index >= 0)
+        load(m_source->itemData(index).toString());
+}
+
+bool SweepPage::load(const QString &path)
+{
+    if (isRunning())
+        return false;
+    try {
+        m_loadedSweep = Sweep::fromFile(path);
+        m_loaded = true;
+    } catch (const LabError &e) {
+        m_loaded = false;
+        m_gridOk = false;
+        m_loadedSweep = Sweep();
+        m_points.clear();
+        m_records.clear();
+        m_grid->setText(tr("<i>No sweep loaded.</i>"));
+        m_chart->setSweep(Sweep());
+        fillTable();
+        showError(e.message());
+        updateButtons();
+        return false;
+    }
+    {
+        QSignalBlocker blockEpochs(m_epochs);
+        QSignalBlocker blockSeeds(m_seeds);
+        m_epochs->setValue(m_loadedSweep.baseConfig.epochs);
+        m_seeds->setValue(m_loadedSweep.seeds);
+    }
+    {
+        QSignalBlocker blockMetric(m_metric);
+        m_metric->setCurrentText(m_loadedSweep.metric);
+    }
+    showGrid();
+    // The axis's own default for the log scale; the user may flip it afterwards.
+    m_logX->setChecked(m_chart->xLogScale());
+    return m_gridOk;
+}
+
+Sweep SweepPage::sweep() const
+{
+    Sweep s = m_loadedSweep;
+    s.baseConfig.epochs = m_epochs->value();
+    s.seeds = m_seeds->value();
+    return s;
+}
+
+void SweepPage::showGrid()
+{
+    if (!m_loaded || isRunning())
+        return;
+    const Sweep s = sweep();
+    try {
+        m_points = s.points();
+        m_gridOk = true;
+        m_error->hide();
+        m_error->clear();
+    } catch (const LabError &e) {
+        m_points.clear();
+        m_gridOk = false;
+        showError(e.message());
+    }
+    m_records = QVector<RunRecord>(m_points.size());
+    m_currentIndex = -1;
+
+    QStringList counts;
+    QString axesHtml;
+    for (const SweepAxis &a : s.axes) {
+        counts << QString::number(a.values.size());
+        axesHtml += tr("<br>Axis <b>%1</b>%2: %3")
+                        .arg(a.parameter.toHtmlEscaped(), a.logScale ? tr(" (log)") : QString(),
+                             a.values.join(QStringLiteral(", ")).toHtmlEscaped());
+    }
+    counts << tr("%n seed(s)", nullptr, s.seeds);
+    const TrainConfig &c = s.baseConfig;
+    QString base = tr("%1 · %2 epochs · batch %3 · %4 lr %5")
+                       .arg(s.baseSpec.shorthand().toHtmlEscaped()).arg(c.epochs).arg(c.batchSize)
+                       .arg(TrainConfig::optimizerName(c.optimizer)).arg(c.learningRate, 0, 'g', 4);
+    if (c.weightDecay > 0)
+        base += tr(" · weight decay %1").arg(c.weightDecay, 0, 'g', 4);
+    if (c.maxBatchesPerEpoch > 0)
+        base += tr(" · at most %1 batches per epoch").arg(c.maxBatchesPerEpoch);
+    const qint64 runs = qint64(s.seeds) * [&] {
+        qint64 n = 1;
+        for (const SweepAxis &a : s.axes)
+            n *= a.values.size();
+        return n;
+    }();
+    m_grid->setText(tr("<b>%1</b>: <b>%2 runs</b> (%3), one after another%4<br>Base: %5 · seeds from %6 · metric %7")
+                        .arg(s.name.toHtmlEscaped()).arg(runs).arg(counts.join(QStringLiteral(" × ")), axesHtml, base)
+                        .arg(c.seed).arg(s.metric));
+    m_chart->setSweep(s);
+    fillTable();
+    m_overall->setRange(0, 1);
+    m_overall->setValue(0);
+    m_overall->setFormat(tr("Idle"));
+    m_current->setRange(0, 1);
+    m_current->setValue(0);
+    m_current->setFormat(QString());
+    m_eta->clear();
+    updateButtons();
+}
+
+bool SweepPage::start()
+{
+    if (isRunning())
+        return false;
+    if (!m_loaded || !m_gridOk) {
+        if (m_error->isHidden())
+            showError(tr("Load a valid sweep first."));
+        return false;
+    }
+    if (!m_dataFolder.isEmpty() && !Dataset::looksComplete(m_dataFolder)) {
+        showError(tr("%1 does not hold the MNIST files: choose the data folder with File ▸ Data folder….")
+                      .arg(QDir::toNativeSeparators(m_dataFolder)));
+        return false;
+    }
+    m_running = sweep();
+    m_points = m_running.points();   // validated by showGrid()
+    m_records = QVector<RunRecord>(m_points.size());
+    m_total = int(m_points.size());
+    m_currentIndex = -1;
+    m_error->hide();
+    m_error->clear();
+    const bool log = m_logX->isChecked();
+    m_chart->setSweep(m_running);
+    m_chart->setXLogScale(log);
+    fillTable();
+    m_overall->setRange(0, qMax(1, m_total));
+    m_overall->setValue(0);
+    m_overall->setFormat(tr("Starting…"));
+    m_current->setRange(0, 1);
+    m_current->setValue(0);
+    m_current->setFormat(QString());
+    m_eta->clear();
+    m_sinceStart.start();
+    return m_session->start(m_running, m_dataFolder, m_runsFolder);
+}
+
+bool SweepPage::isRunning() const
+{
+    return m_session->isRunning();
+}
+
+void SweepPage::stop()
+{
+    if (!isRunning())
+        return;
+    m_session->stop();
+    m_overall->setFormat(m_overall->format() + tr(" · stopping…"));
+    updateButtons();
+}
+
+QVector<RunRecord> SweepPage::endedRecords() const
+{
+    QVector<RunRecord> ended;
+    for (const RunRecord &r : m_records)
+        if (r.status != RunStatus::Running)
+            ended.append(r);
+    return ended;
+}
+
+QString SweepPage::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
+QString SweepPage::gridText() const
+{
+    return m_grid->text();
+}
+
+QString SweepPage::progressText() const
+{
+    return m_overall->format();
+}
+
+void SweepPage::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
+}
+
+void SweepPage::updateButtons()
+{
+    const bool running = isRunning();
+    m_start->setEnabled(!running && m_loaded && m_gridOk);
+    m_stop->setEnabled(running && !m_session->stopRequested());
+    m_source->setEnabled(!running);
+    m_open->setEnabled(!running);
+    m_epochs->setEnabled(!running && m_loaded);
+    m_seeds->setEnabled(!running && m_loaded);
+    m_logX->setEnabled(m_chart->canUseXLogScale());
+}
+
+void SweepPage::updateChart()
+{
+    m_chart->setCells(Sweep::summarize(m_points, m_records, m_metric->currentText()), m_metric->currentText());
+}
+
+void SweepPage::fillTable()
+{
+    const Sweep &s = isRunning() || m_currentIndex >= 0 ? m_running : m_loadedSweep;
+    QStringList headers{tr("#")};
+    for (const SweepAxis &a : s.axes)
+        headers << a.parameter;
+    headers << tr("seed") << tr("status") << m_metric->currentText();
+    m_table->clear();
+    m_table->setColumnCount(int(headers.size()));
+    m_table->setHorizontalHeaderLabels(headers);
+    m_table->setRowCount(int(m_points.size()));
+    for (int i = 0; i < m_points.size(); ++i) {
+        const SweepPoint &p = m_points[i];
+        m_table->setItem(i, 0, new QTableWidgetItem(QString::number(i + 1)));
+        for (int a = 0; a < p.axisValues.size(); ++a)
+            m_table->setItem(i, 1 + a, new QTableWidgetItem(p.axisValues[a]));
+        m_table->setItem(i, int(headers.size()) - 3, new QTableWidgetItem(QString::number(p.config.seed)));
+        const RunRecord &r = m_records.value(i);
+        if (r.status != RunStatus::Running)
+            setRow(i, runStatusName(r.status), &r);
+        else
+            setRow(i, i == m_currentIndex && isRunning() ? tr("running") : (isRunning() || m_currentIndex < 0 ? tr("planned") : tr("not run")), nullptr);
+    }
+    m_table->resizeColumnsToContents();
+}
+
+void SweepPage::setRow(int index, const QString &status, const RunRecord *record)
+{
+    const int columns = m_table->columnCount();
+    if (index < 0 || index >= m_table->rowCount() || columns < 3)
+        return;
+    m_table->setItem(index, columns - 2, new QTableWidgetItem(status));
+    QString value;
+    if (record && record->status == RunStatus::Finished)
+        value = QLocale().toString(Sweep::metricOf(*record, m_metric->currentText()), 'f', 3);
+    m_table->setItem(index, columns - 1, new QTableWidgetItem(value));
+}
+
+void SweepPage::onRunStarting(int index, int total, const QString &name)
+{
+    m_currentIndex = index;
+    m_total = total;
+    m_overall->setRange(0, qMax(1, total));
+    m_overall->setValue(index);
+    QString format = tr("Run %1 of %2 · %3").arg(index + 1).arg(total).arg(name);
+    if (m_session->stopRequested())
+        format += tr(" · stopping…");
+    m_overall->setFormat(format);
+    m_current->setRange(0, 1);
+    m_current->setValue(0);
+    m_current->setFormat(tr("Loading data…"));
+    setRow(index, tr("running"), nullptr);
+    m_table->scrollToItem(m_table->item(index, 0));
+    Q_EMIT runStarted(index, total);
+}
+
+void SweepPage::onBatch(const BatchProgress &p)
+{
+    const int total = int(qMin<qint64>(p.totalSteps, std::numeric_limits<int>::max()));
+    if (m_current->maximum() != total)
+        m_current->setRange(0, qMax(1, total));
+    m_current->setValue(int(qMin<qint64>(p.step, total)));
+    const int epochs = m_points.value(m_currentIndex).config.epochs;
+    m_current->setFormat(tr("Epoch %1/%2 · batch %3/%4").arg(p.epoch).arg(epochs).arg(p.batch).arg(p.batchesPerEpoch));
+    // Whole sweep done so far, counting the current run's steps; assumes runs of similar cost.
+    const double runFraction = p.totalSteps > 0 ? double(p.step) / double(p.totalSteps) : 0.0;
+    const double done = (m_currentIndex + runFraction) / qMax(1, m_total);
+    const double elapsed = m_sinceStart.elapsed() / 1000.0;
+    const double eta = done > 0.005 ? elapsed * (1 - done) / done : -1;
+    m_eta->setText(tr("%1 elapsed · about %2 left").arg(formatDuration(elapsed), formatDuration(eta)));
+}
+
+void SweepPage::onRunEnded(int index, const RunRecord &record)
+{
+    if (index >= 0 && index < m_records.size())
+        m_records[index] = record;
+    m_overall->setValue(index + 1);
+    setRow(index, runStatusName(record.status), &record);
+    updateChart();
+    Q_EMIT runEnded(record);
+}
+
+void SweepPage::onFinished(const QString &summaryPath, bool cancelled)
+{
+    const int ended = int(endedRecords().size());
+    m_overall->setValue(ended);
+    m_overall->setFormat(cancelled ? tr("Stopped: %1 of %2 runs ended").arg(ended).arg(m_total)
+                                   : tr("Finished: %1 runs").arg(ended));
+    m_current->setFormat(QString());
+    m_eta->setText(tr("%1 in total · summary %2")
+                       .arg(formatDuration(m_sinceStart.elapsed() / 1000.0), QDir::toNativeSeparators(summaryPath)));
+    m_eta->setToolTip(QDir::toNativeSeparators(summaryPath));
+    m_currentIndex = qMax(m_currentIndex, 0);
+    fillTable();
+    updateChart();
+    updateButtons();
+    Q_EMIT sweepEnded(cancelled);
+}
+
+void SweepPage::onFailed(const QString &message)
+{
+    m_overall->setFormat(tr("Failed"));
+    m_current->setFormat(QString());
+    showError(message);
+    m_currentIndex = qMax(m_currentIndex, 0);
+    fillTable();
+    updateChart();
+    updateButtons();
+    Q_EMIT sweepFailed(message);
+}
+
+} // namespace lab

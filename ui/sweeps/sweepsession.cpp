@@ -1,0 +1,81 @@
+#include "sweeps/sweepsession.h"
+
+#include "sweeps/sweepworker.h"
+#include "train/runcontrol.h"
+
+#include <QMetaObject>
+
+namespace lab {
+
+void SweepSession::ThreadStopper::operator()(QThread *thread) const
+{
+    thread->quit();
+    thread->wait();
+    delete thread;
+}
+
+SweepSession::SweepSession(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<lab::RunRecord>();
+    qRegisterMetaType<lab::BatchProgress>();
+
+    m_thread.reset(new QThread);
+    m_thread->setObjectName(QStringLiteral("sweep"));
+    m_worker = new SweepWorker;
+    m_worker->moveToThread(m_thread.get());
+    // Cross-thread connections: queued, so everything below runs on the GUI thread.
+    connect(m_worker, &SweepWorker::runStarting, this, &SweepSession::runStarting);
+    connect(m_worker, &SweepWorker::batchProgress, this, &SweepSession::batchProgress);
+    connect(m_worker, &SweepWorker::epochFinished, this, &SweepSession::epochFinished);
+    connect(m_worker, &SweepWorker::runEnded, this, &SweepSession::runEnded);
+    connect(m_worker, &SweepWorker::finished, this, [this](const QString &summary, bool cancelled) {
+        setRunning(false);
+        Q_EMIT finished(summary, cancelled);
+    });
+    connect(m_worker, &SweepWorker::failed, this, [this](const QString &message) {
+        setRunning(false);
+        Q_EMIT failed(message);
+    });
+    m_thread->start();
+}
+
+SweepSession::~SweepSession()
+{
+    if (m_control)
+        m_control->requestCancel();
+    m_thread.reset();   // quit + wait: the current run returns at its next batch
+    delete m_worker;    // its thread has finished: safe to delete here
+}
+
+bool SweepSession::start(const Sweep &sweep, const QString &dataFolder, const QString &runsFolder)
+{
+    if (m_running)
+        return false;
+    m_control = std::make_shared<RunControl>();
+    setRunning(true);
+    SweepWorker *worker = m_worker;
+    std::shared_ptr<RunControl> control = m_control;
+    QMetaObject::invokeMethod(
+        worker, [worker, sweep, dataFolder, runsFolder, control] { worker->run(sweep, dataFolder, runsFolder, control); },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void SweepSession::stop()
+{
+    if (m_running && m_control)
+        m_control->requestCancel();
+}
+
+bool SweepSession::stopRequested() const
+{
+    return m_control && m_control->cancelRequested();
+}
+
+void SweepSession::setRunning(bool running)
+{
+    m_running = running;
+    Q_EMIT stateChanged();
+}
+
+} // namespace lab

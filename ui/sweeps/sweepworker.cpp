@@ -1,0 +1,40 @@
+#include "sweeps/sweepworker.h"
+
+#include "common/laberror.h"
+#include "sweeps/sweepobserver.h"
+#include "train/runcontrol.h"
+
+#include <exception>
+
+namespace lab {
+
+SweepWorker::SweepWorker(QObject *parent) : QObject(parent) {}
+
+void SweepWorker::run(const Sweep &sweep, const QString &dataFolder, const QString &runsFolder,
+                      std::shared_ptr<RunControl> control)
+{
+    SweepObserver observer(this);
+    try {
+        SweepRunner runner(sweep, dataFolder, runsFolder);
+        int index = 0;
+        runner.run(
+            [&](const SweepRunner::Progress &p) {
+                index = p.index;
+                Q_EMIT runStarting(p.index, p.total, p.point.spec.name);
+            },
+            [&](const RunRecord &record) {
+                observer.flush();
+                Q_EMIT runEnded(index, record);
+            },
+            control.get(), &observer);
+        Q_EMIT finished(runner.summaryPath(), control->cancelRequested());
+    } catch (const LabError &e) {
+        Q_EMIT failed(e.message());
+    } catch (const std::exception &e) {
+        Q_EMIT failed(tr("Sweep failed: %1").arg(QString::fromLocal8Bit(e.what())));
+    } catch (...) {
+        Q_EMIT failed(tr("Sweep failed with an unknown error."));
+    }
+}
+
+} // namespace lab
