@@ -217,6 +217,9 @@ QImage XyChartWidget::renderImage(const QSize &size)
     image.fill(Qt::white);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
+    // A chart never shown (e.g. in a tab not yet opened) has no layout: lay it out at the export size.
+    if (m_chart->geometry().isEmpty())
+        m_chart->resize(QSizeF(size));
     // The chart is vector-drawn: render the scene scaled into the requested size.
     const QRectF source = m_chart->geometry().isEmpty() ? m_chart->scene()->sceneRect() : m_chart->geometry();
     m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), source, Qt::KeepAspectRatio);

@@ -1,9 +1,12 @@
 #include "design/hyperparameterform.h"
 
+#include "charts/lrschedulechart.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QLineEdit>
@@ -42,6 +45,25 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     m_schedule = new QComboBox(this);
     for (ScheduleKind k : kSchedules)
         m_schedule->addItem(TrainConfig::scheduleName(k));
+    m_warmup = new QSpinBox(this);
+    m_warmup->setObjectName(QStringLiteral("warmupEpochs"));
+    m_warmup->setRange(0, TrainConfig::maxEpochs);
+    m_warmup->setSpecialValueText(tr("none"));
+    m_warmup->setSuffix(tr(" epochs"));
+    m_warmup->setToolTip(tr("Linear warm-up from lr/10 to lr over these first epochs (not with one-cycle, which has its own)"));
+    m_stepEpochs = new QSpinBox(this);
+    m_stepEpochs->setObjectName(QStringLiteral("stepEpochs"));
+    m_stepEpochs->setRange(1, TrainConfig::maxEpochs);
+    m_stepEpochs->setPrefix(tr("every "));
+    m_stepEpochs->setSuffix(tr(" epochs"));
+    m_stepGamma = new QDoubleSpinBox(this);
+    m_stepGamma->setObjectName(QStringLiteral("stepGamma"));
+    m_stepGamma->setRange(0.001, 1.0);
+    m_stepGamma->setDecimals(3);
+    m_stepGamma->setSingleStep(0.05);
+    m_stepGamma->setPrefix(QStringLiteral("× "));
+    m_lrChart = new LrScheduleChart(this);
+    m_lrChart->setObjectName(QStringLiteral("lrSchedulePreview"));
     m_seed = new QSpinBox(this);
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_threads = new QSpinBox(this);
@@ -70,6 +92,11 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Momentum"), m_momentum);
     form->addRow(tr("Weight decay"), m_weightDecay);
     form->addRow(tr("LR schedule"), m_schedule);
+    auto *stepRow = new QHBoxLayout;
+    stepRow->addWidget(m_stepEpochs, 1);
+    stepRow->addWidget(m_stepGamma, 1);
+    form->addRow(tr("Step decay"), stepRow);
+    form->addRow(tr("Warm-up"), m_warmup);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Threads"), m_threads);
     form->addRow(tr("Validation split"), m_validation);
@@ -78,7 +105,7 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(form);
     layout->addWidget(m_problems);
-    layout->addStretch(1);
+    layout->addWidget(m_lrChart, 1);
 
     auto notify = [this] {
         if (m_updating)
@@ -93,6 +120,11 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     connect(m_momentum, &QDoubleSpinBox::valueChanged, this, notify);
     connect(m_weightDecay, &QLineEdit::textChanged, this, notify);
     connect(m_schedule, &QComboBox::currentIndexChanged, this, notify);
+    connect(m_warmup, &QSpinBox::valueChanged, this, notify);
+    connect(m_stepEpochs, &QSpinBox::valueChanged, this, notify);
+    connect(m_stepGamma, &QDoubleSpinBox::valueChanged, this, notify);
+    // The preview follows every edit, including those made through setConfig().
+    connect(this, &HyperparameterForm::changed, this, &HyperparameterForm::updateSchedulePreview);
     connect(m_seed, &QSpinBox::valueChanged, this, notify);
     connect(m_threads, &QSpinBox::valueChanged, this, notify);
     connect(m_validation, &QDoubleSpinBox::valueChanged, this, notify);
@@ -155,6 +187,9 @@ TrainConfig HyperparameterForm::config() const
     else
         c.weightDecay = parseNumber(m_weightDecay, &v) ? v : -1;
     c.schedule = kSchedules[qMax(0, m_schedule->currentIndex())];
+    c.warmupEpochs = m_warmup->value();
+    c.stepEpochs = m_stepEpochs->value();
+    c.stepGamma = m_stepGamma->value();
     c.seed = quint64(m_seed->value());
     c.threads = m_threads->value();
     c.validationFraction = m_validation->value();
@@ -173,6 +208,9 @@ void HyperparameterForm::setConfig(const TrainConfig &config)
     m_momentum->setValue(config.momentum);
     m_weightDecay->setText(QString::number(config.weightDecay, 'g', 6));
     m_schedule->setCurrentText(TrainConfig::scheduleName(config.schedule));
+    m_warmup->setValue(config.warmupEpochs);
+    m_stepEpochs->setValue(config.stepEpochs);
+    m_stepGamma->setValue(config.stepGamma);
     m_seed->setValue(int(qMin<quint64>(config.seed, quint64(std::numeric_limits<int>::max()))));
     m_threads->setValue(config.threads);
     m_validation->setValue(config.validationFraction);
@@ -182,6 +220,15 @@ void HyperparameterForm::setConfig(const TrainConfig &config)
     updateScalingOffer();
     updateProblems();
     Q_EMIT changed();
+}
+
+void HyperparameterForm::updateSchedulePreview()
+{
+    const TrainConfig c = config();
+    m_stepEpochs->setEnabled(c.schedule == ScheduleKind::Step);
+    m_stepGamma->setEnabled(c.schedule == ScheduleKind::Step);
+    m_warmup->setEnabled(c.schedule != ScheduleKind::OneCycle);
+    m_lrChart->setConfig(c);
 }
 
 QStringList HyperparameterForm::problems() const

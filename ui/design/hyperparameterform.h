@@ -16,6 +16,8 @@ QT_END_NAMESPACE
 
 namespace lab {
 
+class LrScheduleChart;
+
 /**
  * The hyperparameters of a run as a form. Spin boxes enforce their ranges; values typed
  * as text (learning rate, weight decay) are checked with TrainConfig::validate() and each
@@ -33,12 +35,16 @@ public:
     void setConfig(const TrainConfig &config);
     /** Empty when every field is valid, else one message per problem. */
     QStringList problems() const;
+    /** The learning-rate preview under the form (follows every change). */
+    LrScheduleChart *lrChart() const { return m_lrChart; }
 
 Q_SIGNALS:
     void changed();
 
 private:
     void updateProblems();
+    /** Redraws the learning-rate preview and enables the step-only fields. */
+    void updateSchedulePreview();
     /** Offers lr × new/old batch size (Goyal et al. 2017) when the batch size moved away from the one the lr was set for. */
     void updateScalingOffer();
     bool parseNumber(const QLineEdit *edit, double *out) const;
@@ -52,6 +58,10 @@ private:
     QDoubleSpinBox *m_momentum;
     QLineEdit *m_weightDecay;
     QComboBox *m_schedule;
+    QSpinBox *m_warmup;
+    QSpinBox *m_stepEpochs;
+    QDoubleSpinBox *m_stepGamma;
+    LrScheduleChart *m_lrChart;
     QSpinBox *m_seed;
     QSpinBox *m_threads;
     QDoubleSpinBox *m_validation;

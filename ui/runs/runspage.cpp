@@ -3,6 +3,7 @@
 #include "charts/overlaychart.h"
 #include "common/laberror.h"
 #include "experiment/runstore.h"
+#include "runs/rundiagnosticsdialog.h"
 #include "runs/runtablemodel.h"
 
 #include <QDesktopServices>
@@ -39,6 +40,9 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_open = new QPushButton(tr("Open folder"), this);
     m_test = new QPushButton(tr("Test this model"), this);
     m_test->setToolTip(tr("Draw digits for this run's model on the Draw & test page"));
+    m_diagnostics = new QPushButton(tr("Diagnostics…"), this);
+    m_diagnostics->setToolTip(tr("Per-layer dead ReLUs, gradient and weight norms, test error against published results "
+                                 "and the first-layer weights of the selected run"));
     m_delete = new QPushButton(tr("Delete…"), this);
 
     m_view = new QTableView(this);
@@ -61,6 +65,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     top->addWidget(refresh);
     top->addWidget(m_open);
     top->addWidget(m_test);
+    top->addWidget(m_diagnostics);
     top->addWidget(m_delete);
     auto *tablePanel = new QWidget(this);
     auto *tableLayout = new QVBoxLayout(tablePanel);
@@ -90,6 +95,11 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
         const QVector<RunRecord> runs = selectedRuns();
         if (runs.size() == 1)
             Q_EMIT testModelRequested(runs.first().folder);
+    });
+    connect(m_diagnostics, &QPushButton::clicked, this, [this] {
+        const QVector<RunRecord> runs = selectedRuns();
+        if (runs.size() == 1)
+            openDiagnostics(runs.first());
     });
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         Q_EMIT testModelRequested(index.data(RunTableModel::FolderRole).toString());
@@ -150,6 +160,7 @@ void RunsPage::onSelectionChanged()
     m_delete->setEnabled(!runs.isEmpty());
     m_open->setEnabled(runs.size() == 1);
     m_test->setEnabled(runs.size() == 1);
+    m_diagnostics->setEnabled(runs.size() == 1);
     m_count->setText(tr("%1 of %2 runs").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
 }
 
@@ -166,6 +177,14 @@ QString RunsPage::deleteRuns(const QStringList &folders)
     }
     refresh();
     return errors.join(u'\n');
+}
+
+RunDiagnosticsDialog *RunsPage::openDiagnostics(const RunRecord &record)
+{
+    auto *dialog = new RunDiagnosticsDialog(record, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void RunsPage::deleteSelectedInteractive()

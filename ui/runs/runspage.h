@@ -15,6 +15,7 @@ QT_END_NAMESPACE
 namespace lab {
 
 class OverlayChart;
+class RunDiagnosticsDialog;
 class RunTableModel;
 
 /**
@@ -44,6 +45,9 @@ public:
     void selectRuns(const QStringList &folders);
     /** Deletes run folders without asking (the Delete button asks first). Returns an error or empty. */
     QString deleteRuns(const QStringList &folders);
+    /** Opens (non-modal) the diagnostics window of one run: per-layer charts, test error, first-layer weights. */
+    RunDiagnosticsDialog *openDiagnostics(const RunRecord &record);
+    QPushButton *diagnosticsButton() const { return m_diagnostics; }
 
 public Q_SLOTS:
     /** Re-reads the store, keeping the selection where the runs still exist. */
@@ -67,6 +71,7 @@ private:
     QPushButton *m_delete;
     QPushButton *m_open;
     QPushButton *m_test;
+    QPushButton *m_diagnostics;
     OverlayChart *m_lossOverlay;
     OverlayChart *m_accuracyOverlay;
 };

@@ -3,14 +3,19 @@
 #include "appsettings.h"
 #include "charts/accuracychart.h"
 #include "charts/confusionheatmap.h"
+#include "charts/diagnosticspanel.h"
+#include "charts/firstlayerweightsview.h"
 #include "charts/losschart.h"
+#include "charts/testerrorchart.h"
 #include "common/laberror.h"
 #include "data/dataset.h"
+#include "experiment/runstore.h"
 #include "train/confusiongallerydialog.h"
 #include "training/trainingsession.h"
 
 #include <QCheckBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -20,6 +25,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -52,7 +58,8 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_lr->setToolTip(tr("Learning rate from the next batch on (while paused)"));
     m_applyLr = new QPushButton(tr("Set lr"), this);
     m_exportAll = new QPushButton(tr("Export all charts"), this);
-    m_exportAll->setToolTip(tr("Write loss.png, accuracy.png and confusion.png into the run's folder"));
+    m_exportAll->setToolTip(tr("Write every chart (loss, accuracy, test error, confusion, diagnostics, weights) as PNG "
+                               "into the run's folder"));
 
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1);
@@ -70,6 +77,9 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_loss->setLogScale(AppSettings().lossLogScale());
     m_accuracy = new AccuracyChart(this);
     m_heatmap = new ConfusionHeatmap(this);
+    m_testError = new TestErrorChart(this);
+    m_diagnostics = new DiagnosticsPanel(this);
+    m_weights = new FirstLayerWeightsView(this);
     m_logScale = new QCheckBox(tr("Log scale"), this);
     m_logScale->setChecked(m_loss->logScale());
     m_normalized = new QCheckBox(tr("Row-normalised (%)"), this);
@@ -103,11 +113,20 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     confusionLayout->addWidget(m_heatmap, 1);
     confusionLayout->addLayout(sliderRow);
 
-    auto *left = new QSplitter(Qt::Vertical, this);
-    left->addWidget(m_loss);
-    left->addWidget(m_accuracy);
+    // Curves stay on the first tab (the test error beside the accuracy, where a run is read
+    // against published results); diagnostics and weights get tabs of their own.
+    auto *accuracyRow = new QSplitter(Qt::Horizontal, this);
+    accuracyRow->addWidget(m_accuracy);
+    accuracyRow->addWidget(m_testError);
+    auto *curves = new QSplitter(Qt::Vertical, this);
+    curves->addWidget(m_loss);
+    curves->addWidget(accuracyRow);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(curves, tr("Curves"));
+    m_tabs->addTab(m_diagnostics, tr("Diagnostics"));
+    m_tabs->addTab(m_weights, tr("First-layer weights"));
     auto *charts = new QSplitter(Qt::Horizontal, this);
-    charts->addWidget(left);
+    charts->addWidget(m_tabs);
     charts->addWidget(confusionPanel);
     charts->setStretchFactor(0, 3);
     charts->setStretchFactor(1, 2);
@@ -152,7 +171,12 @@ TrainPage::~TrainPage() = default;   // m_session (a child) cancels and joins it
 
 bool TrainPage::isRunning() const { return m_session->isRunning(); }
 
-QList<ChartWidget *> TrainPage::charts() const { return {m_loss, m_accuracy, m_heatmap}; }
+QList<ChartWidget *> TrainPage::charts() const
+{
+    QList<ChartWidget *> list{m_loss, m_accuracy, m_heatmap, m_testError};
+    list << m_diagnostics->charts() << m_weights;
+    return list;
+}
 
 void TrainPage::setCanTrain(bool can, const QString &why)
 {
@@ -175,6 +199,9 @@ bool TrainPage::startRun(const RunRequest &request)
     m_lastBatch = BatchProgress();
     m_loss->reset(request.config.epochs);
     m_accuracy->reset(request.config.epochs);
+    m_testError->reset(request.config.epochs);
+    m_diagnostics->reset(request.spec, request.config.epochs);
+    m_weights->clear(tr("Training… the first-layer weights appear when the run has saved its model."));
     m_heatmap->setMatrix(ConfusionMatrix());
     m_epochSlider->setRange(0, 0);
     m_epochSlider->setEnabled(false);
@@ -276,6 +303,8 @@ void TrainPage::onEpoch(const EpochMetrics &metrics)
     m_epochs.append(metrics);
     m_loss->addEpoch(metrics);
     m_accuracy->addEpoch(metrics);
+    m_testError->addEpoch(metrics);
+    m_diagnostics->addEpoch(metrics);
     // Follow the newest epoch unless the user is looking back.
     const bool follow = !m_epochSlider->isEnabled() || m_epochSlider->value() == m_epochSlider->maximum();
     m_epochSlider->setRange(1, int(m_epochs.size()));
@@ -318,6 +347,11 @@ void TrainPage::onEnded(const RunRecord &record)
 {
     m_record = record;
     m_loss->setLrChanges(record.lrChanges);
+    const QString model = record.folder.isEmpty() ? QString() : RunStore::modelPath(record.folder);
+    if (!model.isEmpty() && QFileInfo::exists(model))
+        m_weights->loadModel(model, record.id);
+    else
+        m_weights->clear(tr("The run saved no model, so there are no weights to show."));
     const QLocale locale;
     switch (record.status) {
     case RunStatus::Finished:

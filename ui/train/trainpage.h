@@ -15,6 +15,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QTabWidget;
 QT_END_NAMESPACE
 
 namespace lab {
@@ -22,12 +23,16 @@ namespace lab {
 class AccuracyChart;
 class ChartWidget;
 class ConfusionHeatmap;
+class DiagnosticsPanel;
+class FirstLayerWeightsView;
 class LossChart;
+class TestErrorChart;
 class TrainingSession;
 
 /**
  * The Train screen: Train / Pause / Resume / Stop, progress (epoch, batch, samples per
- * second, time left), live loss and accuracy charts, the confusion heatmap with an epoch
+ * second, time left), live loss, accuracy and test-error charts (with published results),
+ * per-layer diagnostics, the first-layer weights at the end, the confusion heatmap with an epoch
  * slider and a gallery per cell, the learning rate of a paused run, and a banner that
  * says how the run ended. The run itself lives in a TrainingSession (worker thread).
  */
@@ -56,12 +61,17 @@ public:
     LossChart *lossChart() const { return m_loss; }
     AccuracyChart *accuracyChart() const { return m_accuracy; }
     ConfusionHeatmap *heatmap() const { return m_heatmap; }
+    TestErrorChart *testErrorChart() const { return m_testError; }
+    DiagnosticsPanel *diagnosticsPanel() const { return m_diagnostics; }
+    FirstLayerWeightsView *weightsView() const { return m_weights; }
+    /** Curves / Diagnostics / First-layer weights. */
+    QTabWidget *chartTabs() const { return m_tabs; }
     QSlider *epochSlider() const { return m_epochSlider; }
     QPushButton *pauseButton() const { return m_pause; }
     QPushButton *stopButton() const { return m_stop; }
     QList<ChartWidget *> charts() const;
 
-    /** Writes loss.png, accuracy.png and confusion.png into `folder`. Returns the files written. */
+    /** Writes every chart of charts() as <exportName>.png into `folder`. Returns the files written. */
     QStringList exportAllCharts(const QString &folder, const QSize &size, QString *error = nullptr);
     /** Opens the gallery of test images for one confusion cell at the slider's epoch. */
     void openGallery(int trueLabel, int predicted);
@@ -116,6 +126,10 @@ private:
     LossChart *m_loss;
     AccuracyChart *m_accuracy;
     ConfusionHeatmap *m_heatmap;
+    TestErrorChart *m_testError;
+    DiagnosticsPanel *m_diagnostics;
+    FirstLayerWeightsView *m_weights;
+    QTabWidget *m_tabs;
 };
 
 } // namespace lab

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "charts/xychartwidget.h"
+#include "experiment/runrecord.h"
+#include "model/networkspec.h"
+#include "train/epochmetrics.h"
+
+#include <QMap>
+
+namespace lab {
+
+/**
+ * One per-layer diagnostic over the epochs: the fraction of dead ReLU units, the weight
+ * gradient's norm (vanishing gradients: a sigmoid stack's first layer sits decades
+ * below the ReLU one, hence the log scale) or the weight norm. One series per weight
+ * layer, labelled "Linear 1 (784→50)".
+ */
+class DiagnosticsChart : public XyChartWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Metric { DeadFraction, GradientNorm, WeightNorm };
+
+    explicit DiagnosticsChart(Metric metric, QWidget *parent = nullptr);
+
+    Metric metric() const { return m_metric; }
+    /** Forgets the data; `spec` names the layers, the x axis spans `plannedEpochs`. */
+    void reset(const NetworkSpec &spec, int plannedEpochs);
+    void addEpoch(const EpochMetrics &metrics);
+    /** Shows a finished or saved run's per-epoch diagnostics. */
+    void showRecord(const RunRecord &record);
+
+    /** Log y axis (norms only; a dead fraction is often 0). */
+    void setLogScale(bool log);
+    bool logScale() const { return yLogScale(); }
+    /** The y axis range shown, for tests. */
+    QPair<double, double> yRange() const;
+    /** The points the series called `name` shows (epoch, value as plotted). */
+    QVector<QPointF> points(const QString &name) const;
+
+    static QString metricName(Metric metric);
+    /**
+     * "Linear 1 (784→50)" or "Conv2d 1 (1→32, 5×5)" for the weight layer at `layerIndex`
+     * of `spec`; `fallback` (the record's own name) when the spec does not have it.
+     */
+    static QString layerLabel(const NetworkSpec &spec, int layerIndex, const QString &fallback);
+
+Q_SIGNALS:
+    void logScaleToggled(bool log);
+
+protected:
+    void refresh() override;
+    void addContextActions(QMenu *menu) override;
+
+private:
+    double valueOf(const LayerDiagnostics &layer) const;
+
+    Metric m_metric;
+    NetworkSpec m_spec;
+    int m_plannedEpochs = 1;
+    QVector<int> m_layers;                  ///< spec layer indices, in order of first appearance
+    QMap<int, QString> m_labels;
+    QMap<int, QVector<QPointF>> m_data;
+    QList<QLineSeries *> m_series;
+};
+
+} // namespace lab

@@ -1,0 +1,215 @@
+#include "charts/testerrorchart.h"
+
+#include "common/laberror.h"
+
+#include <QAction>
+#include <QChart>
+#include <QCheckBox>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QMenu>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace lab {
+
+namespace {
+// A log axis cannot show 0% (a perfectly fitted training set): it sits on this floor.
+constexpr double errorFloor = 0.01;
+
+double errorOf(double accuracy) { return qMax(errorFloor, 100.0 - accuracy); }
+} // namespace
+
+TestErrorChart::TestErrorChart(QWidget *parent)
+    : XyChartWidget(QStringLiteral("test-error"), tr("Test error vs. published results"), parent)
+{
+    setAxisTitles(tr("epoch"), tr("error % (log)"));
+    m_trainSeries = addLineSeries(trainName(), QColor(44, 160, 44), 2.0, true);
+    m_testSeries = addLineSeries(testName(), QColor(255, 127, 14), 2.5, true);
+    m_validationSeries = addLineSeries(tr("validation error"), QColor(148, 103, 189), 2.0, true);
+    setYLogScale(true);
+
+    m_referencesBox = new QCheckBox(tr("Show published results"), this);
+    m_referencesBox->setChecked(true);
+    m_referencesBox->setToolTip(tr("Dashed lines: MNIST test errors from the literature and the blog's best run "
+                                   "(grey: no augmentation, teal: trained on distorted/augmented images)"));
+    if (auto *box = qobject_cast<QVBoxLayout *>(layout()))
+        box->addWidget(m_referencesBox);
+    connect(m_referencesBox, &QCheckBox::toggled, this, &TestErrorChart::setReferencesVisible);
+
+    try {
+        m_references = ReferenceResults::builtIn();
+    } catch (const LabError &e) {
+        qWarning("%s", qPrintable(e.message()));   // the chart still shows the run
+    }
+    reset(1);
+}
+
+void TestErrorChart::reset(int plannedEpochs)
+{
+    m_plannedEpochs = qMax(1, plannedEpochs);
+    m_train.clear();
+    m_test.clear();
+    m_validation.clear();
+    refreshNow();
+}
+
+void TestErrorChart::addEpoch(const EpochMetrics &m)
+{
+    m_train.append(QPointF(m.epoch, errorOf(m.trainAccuracy)));
+    m_test.append(QPointF(m.epoch, errorOf(m.testAccuracy)));
+    if (m.validationAccuracy >= 0)
+        m_validation.append(QPointF(m.epoch, errorOf(m.validationAccuracy)));
+    scheduleRefresh();
+}
+
+void TestErrorChart::showRecord(const RunRecord &record)
+{
+    reset(qMax(record.config.epochs, record.completedEpochs()));
+    for (const EpochMetrics &m : record.epochs)
+        addEpoch(m);
+    refreshNow();
+}
+
+void TestErrorChart::setReferences(const QVector<ReferenceResult> &references)
+{
+    m_references = references;
+    refreshNow();
+}
+
+void TestErrorChart::setReferencesVisible(bool visible)
+{
+    if (visible == m_referencesVisible)
+        return;
+    m_referencesVisible = visible;
+    m_referencesBox->setChecked(visible);
+    refreshNow();
+    Q_EMIT referencesVisibleChanged(visible);
+}
+
+QVector<TestErrorChart::Line> TestErrorChart::lines() const
+{
+    QVector<Line> out;
+    for (const ReferenceResult &r : m_references) {
+        auto same = std::find_if(out.begin(), out.end(), [&](const Line &l) {
+            return std::abs(l.error - r.testError) < 1e-9 && l.augmented == r.augmented;
+        });
+        const QString what = tr("%1: %2").arg(r.source, r.model);
+        if (same != out.end()) {
+            same->label = same->label.section(QStringLiteral(" — "), 0, 0) + QStringLiteral(" / ") + what
+                          + QStringLiteral(" — ") + same->label.section(QStringLiteral(" — "), 1);
+            continue;
+        }
+        Line l;
+        l.error = r.testError;
+        l.augmented = r.augmented;
+        l.label = what + QStringLiteral(" — ")
+                  + tr("%1% (%2)").arg(QString::number(r.testError, 'g', 3),
+                                       r.augmented ? tr("augmented") : tr("no augmentation"));
+        out.append(l);
+    }
+    return out;
+}
+
+QStringList TestErrorChart::referenceLabels() const
+{
+    QStringList labels;
+    for (QLineSeries *s : m_referenceSeries)
+        if (s->isVisible() && s->count() > 0)
+            labels << s->name();
+    return labels;
+}
+
+double TestErrorChart::referenceLevel(const QString &label) const
+{
+    for (QLineSeries *s : m_referenceSeries)
+        if (s->isVisible() && s->count() > 0 && s->name() == label)
+            return s->at(0).y();
+    return -1;
+}
+
+void TestErrorChart::addContextActions(QMenu *menu)
+{
+    QAction *a = menu->addAction(tr("Show published results"));
+    a->setCheckable(true);
+    a->setChecked(m_referencesVisible);
+    connect(a, &QAction::toggled, this, &TestErrorChart::setReferencesVisible);
+    QAction *log = menu->addAction(tr("Log scale"));
+    log->setCheckable(true);
+    log->setChecked(yLogScale());
+    connect(log, &QAction::toggled, this, [this](bool on) { setYLogScale(on); });
+}
+
+void TestErrorChart::refresh()
+{
+    m_trainSeries->replace(QList<QPointF>(m_train.cbegin(), m_train.cend()));
+    m_testSeries->replace(QList<QPointF>(m_test.cbegin(), m_test.cend()));
+    m_validationSeries->replace(QList<QPointF>(m_validation.cbegin(), m_validation.cend()));
+    m_validationSeries->setVisible(!m_validation.isEmpty());
+
+    double lo = std::numeric_limits<double>::max(), hi = 0;
+    for (const QVector<QPointF> *v : {&m_train, &m_test, &m_validation})
+        for (const QPointF &p : *v) {
+            lo = qMin(lo, p.y());
+            hi = qMax(hi, p.y());
+        }
+    const QVector<Line> refs = m_referencesVisible ? lines() : QVector<Line>();
+    for (const Line &l : refs) {
+        lo = qMin(lo, l.error);
+        hi = qMax(hi, l.error);
+    }
+    if (hi <= 0) {
+        lo = 0.1;
+        hi = 10;
+    }
+    const double xMax = m_plannedEpochs;
+    setXRange(0, xMax);
+    double y0, y1;
+    if (yLogScale()) {
+        y0 = std::pow(10.0, std::floor(std::log10(lo * 0.9)));
+        y1 = std::pow(10.0, std::ceil(std::log10(hi * 1.1)));
+    } else {
+        y0 = 0;
+        y1 = hi * 1.1;
+    }
+    setYRange(y0, y1);
+
+    // Reference lines: dashed, labelled in the plot (not the legend) next to the line.
+    while (m_referenceSeries.size() > refs.size())
+        removeSeries(m_referenceSeries.takeLast());
+    while (m_referenceSeries.size() < refs.size()) {
+        QLineSeries *s = addLineSeries(QString(), Qt::gray, 1.3);
+        setMarkerSeries(s);
+        s->setPointLabelsVisible(true);
+        s->setPointLabelsClipping(false);
+        QFont font = s->pointLabelsFont();
+        font.setPointSizeF(qMax(6.0, font.pointSizeF() * 0.8));
+        s->setPointLabelsFont(font);
+        for (QLegendMarker *m : chart()->legend()->markers(s))
+            m->setVisible(false);
+        m_referenceSeries.append(s);
+    }
+    for (int i = 0; i < refs.size(); ++i) {
+        const Line &l = refs.at(i);
+        QLineSeries *s = m_referenceSeries[i];
+        const QColor colour = l.augmented ? QColor(0, 128, 128) : QColor(90, 90, 90);
+        QPen pen(colour);
+        pen.setWidthF(1.3);
+        pen.setStyle(l.augmented ? Qt::DashDotLine : Qt::DashLine);
+        s->setPen(pen);
+        s->setName(l.label);
+        s->setPointLabelsColor(colour);
+        s->setPointLabelsFormat(l.label);
+        // Labels alternate between two places so neighbouring lines (1.6% and 1.68%) stay readable.
+        const double labelX = xMax * (i % 2 == 0 ? 0.30 : 0.72);
+        s->replace(QList<QPointF>{QPointF(0, l.error), QPointF(labelX, l.error), QPointF(xMax, l.error)});
+        s->setPointConfiguration(0, QXYSeries::PointConfiguration::LabelVisibility, false);
+        s->setPointConfiguration(2, QXYSeries::PointConfiguration::LabelVisibility, false);
+        s->setVisible(true);
+    }
+}
+
+} // namespace lab

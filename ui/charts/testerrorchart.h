@@ -1,0 +1,75 @@
+#pragma once
+
+#include "charts/xychartwidget.h"
+#include "experiment/referenceresults.h"
+#include "experiment/runrecord.h"
+#include "train/epochmetrics.h"
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+QT_END_NAMESPACE
+
+namespace lab {
+
+/**
+ * Test (and train, validation) error in percent per epoch on a log axis, with the
+ * published MNIST results drawn as labelled dashed horizontal lines (source, error,
+ * augmented or not), so a run is read against the blog's 1.68% and the literature.
+ * A checkbox under the chart hides the references.
+ */
+class TestErrorChart : public XyChartWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TestErrorChart(QWidget *parent = nullptr);
+
+    void reset(int plannedEpochs);
+    void addEpoch(const EpochMetrics &metrics);
+    void showRecord(const RunRecord &record);
+
+    /** Replaces the reference lines (the built-in published figures by default). */
+    void setReferences(const QVector<ReferenceResult> &references);
+    QVector<ReferenceResult> references() const { return m_references; }
+    void setReferencesVisible(bool visible);
+    bool referencesVisible() const { return m_referencesVisible; }
+    /** Labels of the reference lines drawn now (empty while hidden). */
+    QStringList referenceLabels() const;
+    /** The y value of the drawn reference line labelled `label`, or -1. */
+    double referenceLevel(const QString &label) const;
+    QCheckBox *referencesBox() const { return m_referencesBox; }
+
+    static QString testName() { return tr("test error"); }
+    static QString trainName() { return tr("train error"); }
+
+Q_SIGNALS:
+    void referencesVisibleChanged(bool visible);
+
+protected:
+    void refresh() override;
+    void addContextActions(QMenu *menu) override;
+
+private:
+    /** Lines at equal error and augmentation share one line and one label. */
+    struct Line
+    {
+        double error = 0;
+        bool augmented = false;
+        QString label;
+    };
+    QVector<Line> lines() const;
+
+    int m_plannedEpochs = 1;
+    QVector<QPointF> m_train;
+    QVector<QPointF> m_test;
+    QVector<QPointF> m_validation;
+    QLineSeries *m_trainSeries;
+    QLineSeries *m_testSeries;
+    QLineSeries *m_validationSeries;
+    QVector<ReferenceResult> m_references;
+    bool m_referencesVisible = true;
+    QList<QLineSeries *> m_referenceSeries;
+    QCheckBox *m_referencesBox;
+};
+
+} // namespace lab
