@@ -21,6 +21,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -377,6 +378,40 @@ private Q_SLOTS:
         QVERIFY2(dark > 500, qPrintable(QString::number(dark)));
         // The widget on screen keeps its own size after the export.
         QVERIFY(page.chart()->width() < 900 || page.chart()->height() != 560);
+    }
+
+    // Not a check: with MNIST_LAB_SWEEP_SCREENSHOT=file.png set, runs a small real sweep
+    // (widths 10, 50, 200 × 2 seeds × 1 epoch, one thread) and saves the window for the docs.
+    void docsScreenshot()
+    {
+        const QString target = qEnvironmentVariable("MNIST_LAB_SWEEP_SCREENSHOT");
+        if (target.isEmpty())
+            QSKIP("set MNIST_LAB_SWEEP_SCREENSHOT=<png> to render the docs screenshot");
+        MNIST_FOLDER_OR_SKIP(mnist);
+        QTemporaryDir runs;
+        MainWindow window;
+        window.resize(1400, 860);
+        window.show();
+        window.tabs()->setCurrentWidget(window.sweepPage());
+        SweepPage *page = window.sweepPage();
+        page->setFolders(mnist, runs.path());
+        const QString path = writeFile(QStringLiteral("width-small.json"), q(
+            "{'name': 'width', 'base': {'layers': '784-50-10', 'activation': 'relu', 'config': {'epochs': 1, "
+            "'batch_size': 50, 'learning_rate': 0.001, 'optimizer': 'Adam', 'seed': 1, 'threads': 1, 'diagnostics': false}}, "
+            "'axes': [{'parameter': 'width', 'values': [10, 50, 200], 'log': true}], 'seeds': 2, 'metric': 'test_error'}"));
+        QVERIFY(page->loadFile(path));
+        QSignalSpy ended(page, &SweepPage::sweepEnded);
+        QSignalSpy started(page, &SweepPage::runStarted);
+        QVERIFY(page->start());
+        // A look at the page mid-sweep too (progress, ETA, partial chart).
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 4, 600000);
+        QTest::qWait(1500);
+        window.grab().save(QString(target).replace(QStringLiteral(".png"), QStringLiteral("-running.png")));
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 600000);
+        window.statusBar()->clearMessage();   // it names the test's temporary folders
+        QTest::qWait(200);
+        QVERIFY(window.grab().save(target));
+        QVERIFY(page->chart()->exportPng(QString(target).replace(QStringLiteral(".png"), QStringLiteral("-chart.png")), QSize(900, 560)));
     }
 
     void mainWindowHasSweepsTab()

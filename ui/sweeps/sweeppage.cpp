@@ -133,7 +133,8 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     split->addWidget(m_table);
     split->addWidget(chartPanel);
     split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(1, 5);
+    split->setSizes({380, 950});
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(sourceRow);
@@ -282,10 +283,11 @@ void SweepPage::showGrid()
                         .arg(a.parameter.toHtmlEscaped(), a.logScale ? tr(" (log)") : QString(),
                              a.values.join(QStringLiteral(", ")).toHtmlEscaped());
     }
-    counts << tr("%n seed(s)", nullptr, s.seeds);
+    counts << (s.seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(s.seeds));
     const TrainConfig &c = s.baseConfig;
-    QString base = tr("%1 · %2 epochs · batch %3 · %4 lr %5")
-                       .arg(s.baseSpec.shorthand().toHtmlEscaped()).arg(c.epochs).arg(c.batchSize)
+    QString base = tr("%1 · %2 · batch %3 · %4 lr %5")
+                       .arg(s.baseSpec.shorthand().toHtmlEscaped(), c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs))
+                       .arg(c.batchSize)
                        .arg(TrainConfig::optimizerName(c.optimizer)).arg(c.learningRate, 0, 'g', 4);
     if (c.weightDecay > 0)
         base += tr(" · weight decay %1").arg(c.weightDecay, 0, 'g', 4);
@@ -433,6 +435,8 @@ void SweepPage::fillTable()
             setRow(i, i == m_currentIndex && isRunning() ? tr("running") : (isRunning() || m_currentIndex < 0 ? tr("planned") : tr("not run")), nullptr);
     }
     m_table->resizeColumnsToContents();
+    if (m_table->columnCount() > 0)   // the metric column takes the spare width
+        m_table->horizontalHeader()->setSectionResizeMode(m_table->columnCount() - 1, QHeaderView::Stretch);
 }
 
 void SweepPage::setRow(int index, const QString &status, const RunRecord *record)
@@ -453,7 +457,16 @@ void SweepPage::onRunStarting(int index, int total, const QString &name)
     m_total = total;
     m_overall->setRange(0, qMax(1, total));
     m_overall->setValue(index);
-    QString format = tr("Run %1 of %2 · %3").arg(index + 1).arg(total).arg(name);
+    // Where on the grid, e.g. "width=200 · seed 2" (the run's folder name says the same, less readably).
+    QStringList where;
+    if (index >= 0 && index < m_points.size()) {
+        for (int a = 0; a < m_running.axes.size() && a < m_points[index].axisValues.size(); ++a)
+            where << m_running.axes[a].parameter + u'=' + m_points[index].axisValues[a];
+        where << tr("seed %1").arg(m_points[index].config.seed);
+    } else {
+        where << name;
+    }
+    QString format = tr("Run %1 of %2 · %3").arg(index + 1).arg(total).arg(where.join(QStringLiteral(" · ")));
     if (m_session->stopRequested())
         format += tr(" · stopping…");
     m_overall->setFormat(format);
@@ -497,6 +510,7 @@ void SweepPage::onFinished(const QString &summaryPath, bool cancelled)
     m_overall->setValue(ended);
     m_overall->setFormat(cancelled ? tr("Stopped: %1 of %2 runs ended").arg(ended).arg(m_total)
                                    : tr("Finished: %1 runs").arg(ended));
+    m_current->setValue(m_current->maximum());
     m_current->setFormat(QString());
     m_eta->setText(tr("%1 in total · summary %2")
                        .arg(formatDuration(m_sinceStart.elapsed() / 1000.0), QDir::toNativeSeparators(summaryPath)));
