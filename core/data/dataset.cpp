@@ -34,8 +34,7 @@ ImageSet splitFrom(const IdxFile &images, const IdxFile &labels, const QString &
     set.count = images.count();
     set.rows = images.dims[1];
     set.cols = images.dims[2];
-    const auto *px = reinterpret_cast<const std::uint8_t *>(images.bytes.constData());
-    set.raw.assign(px, px + images.bytes.size());
+    set.raw = images.bytes;   // shares the inflated buffer: no copy
     set.labels.resize(size_t(set.count));
     const auto *lb = reinterpret_cast<const std::uint8_t *>(labels.bytes.constData());
     for (int i = 0; i < set.count; ++i) {
@@ -90,24 +89,24 @@ ImageSet Dataset::loadSplit(const QString &imagesPath, const QString &labelsPath
     return splitFrom(images.get(), labels, imagesPath, labelsPath);
 }
 
-void Dataset::normalize(ImageSet &set, Normalization norm)
+void Dataset::normalizeImages(const ImageSet &set, const std::int64_t *indices, std::int64_t n, Normalization norm,
+                              float *out)
 {
-    set.pixels.resize(set.raw.size());
-    // One multiply-add per pixel: (raw/255 - mean)/std == raw*a + b.
-    const float a = 1.0f / (255.0f * norm.std);
-    const float b = -norm.mean / norm.std;
-    const std::uint8_t *src = set.raw.data();
-    float *dst = set.pixels.data();
-    auto convert = [=](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i)
-            dst[i] = float(src[i]) * a + b;
-    };
-    // Two halves at once: writing 188 MB of fresh floats is bound by page faults and memory,
-    // and the second core is otherwise idle while loading. Same values either way.
-    const size_t n = set.raw.size();
-    auto firstHalf = std::async(std::launch::async, convert, size_t(0), n / 2);
-    convert(n / 2, n);
-    firstHalf.get();
+    const int size = set.pixelsPerImage();
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::uint8_t *src = set.image(indices[i]);
+        float *dst = out + i * size;
+        for (int p = 0; p < size; ++p)
+            dst[p] = norm.apply(src[p]);
+    }
+}
+
+void Dataset::normalizeRange(const ImageSet &set, std::int64_t first, std::int64_t n, Normalization norm, float *out)
+{
+    const std::uint8_t *src = set.image(first);
+    const std::int64_t total = n * set.pixelsPerImage();
+    for (std::int64_t p = 0; p < total; ++p)
+        out[p] = norm.apply(src[p]);
 }
 
 std::shared_ptr<Dataset> Dataset::fromRaw(ImageSet train, ImageSet test)
@@ -116,9 +115,23 @@ std::shared_ptr<Dataset> Dataset::fromRaw(ImageSet train, ImageSet test)
     data->train = std::move(train);
     data->test = std::move(test);
     // Mean and (unbiased) std of the training pixels scaled to [0,1], as the blog does.
-    std::uint64_t histogram[256] = {};
-    for (std::uint8_t v : data->train.raw)
-        ++histogram[v];
+    // Four interleaved histograms: MNIST is mostly 0s, and incrementing one counter over
+    // and over waits on its own previous store (measured ~4x slower on 47 M pixels).
+    std::uint64_t partial[4][256] = {};
+    const std::uint8_t *pixels = data->train.image(0);
+    const qsizetype total = data->train.raw.size();
+    qsizetype i = 0;
+    for (; i + 4 <= total; i += 4) {
+        ++partial[0][pixels[i]];
+        ++partial[1][pixels[i + 1]];
+        ++partial[2][pixels[i + 2]];
+        ++partial[3][pixels[i + 3]];
+    }
+    for (; i < total; ++i)
+        ++partial[0][pixels[i]];
+    std::uint64_t histogram[256];
+    for (int v = 0; v < 256; ++v)
+        histogram[v] = partial[0][v] + partial[1][v] + partial[2][v] + partial[3][v];
     const double n = double(data->train.raw.size());
     double sum = 0, sumSq = 0;
     for (int v = 0; v < 256; ++v) {
@@ -130,8 +143,6 @@ std::shared_ptr<Dataset> Dataset::fromRaw(ImageSet train, ImageSet test)
     const double var = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 1.0;
     data->norm.mean = float(mean);
     data->norm.std = float(var > 1e-12 ? std::sqrt(var) : 1.0);
-    normalize(data->train, data->norm);
-    normalize(data->test, data->norm);
     return data;
 }
 

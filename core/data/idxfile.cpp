@@ -1,6 +1,7 @@
 #include "data/idxfile.h"
 
 #include "common/atomicfile.h"
+#include "common/hugepages.h"
 #include "common/laberror.h"
 
 #include <QFile>
@@ -89,6 +90,7 @@ QByteArray IdxFile::gunzip(const QByteArray &gz, const QString &name, qsizetype 
     guess = qMin<qsizetype>(guess, qMin<qsizetype>(gz.size() * 1032 + 1024, qsizetype(64) << 20));
     QByteArray out;
     out.resize(qMin(guess, maxBytes + 1));
+    adviseHugePages(out.data(), size_t(out.size()));
     qsizetype produced = 0;
     int rc = Z_OK;
     while (rc != Z_STREAM_END) {
@@ -98,6 +100,7 @@ QByteArray IdxFile::gunzip(const QByteArray &gz, const QString &name, qsizetype 
                 throw LabError(QStringLiteral("%1: inflates to more than %2 bytes").arg(name).arg(maxBytes));
             }
             out.resize(qMin(out.size() * 2, maxBytes + 1));
+            adviseHugePages(out.data() + produced, size_t(out.size() - produced));
         }
         stream.next_out = reinterpret_cast<Bytef *>(out.data() + produced);
         stream.avail_out = uInt(out.size() - produced);

@@ -53,23 +53,18 @@ Evaluation Predictor::evaluate(const ImageSet &set) const
     Evaluation result;
     if (set.count == 0)
         return result;
-    // Normalise the raw pixels with the model's own statistics, by the very formula the
-    // trainer's data went through, so a saved model scores exactly what its run reported.
-    ImageSet normalized;
-    normalized.count = set.count;
-    normalized.rows = set.rows;
-    normalized.cols = set.cols;
-    normalized.raw = set.raw;
-    Dataset::normalize(normalized, d->model.norm);
-    const torch::Tensor images = torch::from_blob(normalized.pixels.data(), {set.count, 1, set.rows, set.cols}, torch::kFloat);
+    // Normalise the raw pixels with the model's own statistics, by the very function the
+    // trainer's batches went through, so a saved model scores exactly what its run reported.
     const torch::Tensor labels = torch::from_blob(const_cast<std::int64_t *>(set.labels.data()), {set.count}, torch::kLong);
     result.probabilities.resize(size_t(set.count) * 10);
     double lossSum = 0;
     int64_t correct = 0;
     const int64_t chunk = NetworkBuilder::evaluationChunk(d->model.spec);
+    const torch::Tensor chunkImages = torch::empty({std::min<int64_t>(chunk, set.count), 1, set.rows, set.cols}, torch::kFloat);
     for (int64_t start = 0; start < set.count; start += chunk) {
         const int64_t len = std::min<int64_t>(chunk, set.count - start);
-        const torch::Tensor x = images.narrow(0, start, len);
+        const torch::Tensor x = chunkImages.narrow(0, 0, len);
+        Dataset::normalizeRange(set, start, len, d->model.norm, x.data_ptr<float>());
         const torch::Tensor logits = d->network.net->forward(x);
         const torch::Tensor y = labels.narrow(0, start, len);
         lossSum += torch::nn::functional::cross_entropy(

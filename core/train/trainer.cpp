@@ -32,10 +32,20 @@ quint64 epochSeed(quint64 seed, int epoch)
     return x & 0x7FFFFFFFFFFFFFFFull;
 }
 
-torch::Tensor imagesTensor(const ImageSet &set)
+// Float images for the given indices of `set` (all of it, in order, when `indices` is
+// undefined), normalised as they are drawn; `buffer` is reused when it is large enough,
+// because fresh memory costs page faults on every batch.
+torch::Tensor normalizedImages(const ImageSet &set, const torch::Tensor &indices, int64_t first, int64_t n,
+                               Normalization norm, torch::Tensor &buffer)
 {
-    // A view of the data set's memory: no copy; the trainer never writes to it.
-    return torch::from_blob(const_cast<float *>(set.pixels.data()), {set.count, 1, set.rows, set.cols}, torch::kFloat);
+    if (!buffer.defined() || buffer.size(0) < n)
+        buffer = torch::empty({n, 1, set.rows, set.cols}, torch::kFloat);
+    torch::Tensor images = buffer.narrow(0, 0, n);
+    if (indices.defined())
+        Dataset::normalizeImages(set, indices.data_ptr<int64_t>() + first, n, norm, images.data_ptr<float>());
+    else
+        Dataset::normalizeRange(set, first, n, norm, images.data_ptr<float>());
+    return images;
 }
 
 torch::Tensor labelsTensor(const ImageSet &set)
@@ -60,8 +70,13 @@ struct Trainer::Impl
     std::shared_ptr<const Dataset> data;
     BuiltNetwork network;
     std::unique_ptr<Optimizer> optimizer;
-    torch::Tensor trainX, trainY, valX, valY, testX, testY, probeX;
-    torch::Tensor epochX, epochY;   ///< the shuffled epoch for small batches, reused: fresh 188 MB per epoch cost ~0.8 s of page faults
+    // The images the trainer trains on are indices into data->train (all of them, or what
+    // the validation split leaves); labels are tensors in the same order.
+    torch::Tensor trainIndex, trainY, valIndex, valY, testY, probeX;
+    int64_t trainCount = 0;
+    // Reused float buffers: the shuffled epoch (small batches), one batch, one evaluation
+    // chunk. Fresh memory per batch or epoch costs page faults (~0.8 s per 188 MB here).
+    torch::Tensor epochX, batchX, evalX;
     RunRecord record;
     std::function<void(const RunRecord &)> epochHook;
     QByteArray bestWeights;
@@ -69,18 +84,20 @@ struct Trainer::Impl
     int epochsWithoutImprovement = 0;
     double learningRateBase = 0;
 
-    EvalResult evaluate(const torch::Tensor &x, const torch::Tensor &y, bool keepProbabilities);
+    /** Loss, accuracy and confusion over `set`'s images `indices` (all when undefined), labelled `y`. */
+    EvalResult evaluate(const ImageSet &set, const torch::Tensor &indices, const torch::Tensor &y, bool keepProbabilities);
     void restoreFromArchive(torch::serialize::InputArchive &archive);
     void appendBatchLoss(double loss);
     ModelFile modelFile(const QByteArray &weights) const;
 };
 
-EvalResult Trainer::Impl::evaluate(const torch::Tensor &x, const torch::Tensor &y, bool keepProbabilities)
+EvalResult Trainer::Impl::evaluate(const ImageSet &set, const torch::Tensor &indices, const torch::Tensor &y,
+                                   bool keepProbabilities)
 {
     torch::NoGradGuard noGrad;
     network.net->eval();
     EvalResult result;
-    const int64_t n = x.size(0);
+    const int64_t n = y.size(0);
     if (keepProbabilities)
         result.probabilities = std::make_shared<std::vector<float>>(size_t(n) * 10);
     double lossSum = 0;
@@ -88,7 +105,7 @@ EvalResult Trainer::Impl::evaluate(const torch::Tensor &x, const torch::Tensor &
     const int64_t chunk = NetworkBuilder::evaluationChunk(spec);
     for (int64_t start = 0; start < n; start += chunk) {
         const int64_t len = std::min<int64_t>(chunk, n - start);
-        const torch::Tensor logits = network.net->forward(x.narrow(0, start, len));
+        const torch::Tensor logits = network.net->forward(normalizedImages(set, indices, start, len, data->norm, evalX));
         const torch::Tensor labels = y.narrow(0, start, len);
         lossSum += torch::nn::functional::cross_entropy(
                        logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -177,10 +194,9 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
         params.push_back(p);
     d->optimizer = std::make_unique<Optimizer>(params, config);
 
-    d->trainX = imagesTensor(data->train);
     d->trainY = labelsTensor(data->train);
-    d->testX = imagesTensor(data->test);
     d->testY = labelsTensor(data->test);
+    d->trainCount = data->train.count;
     if (config.validationFraction > 0) {
         // A fixed, seeded split: the same seed keeps the same images out of training.
         at::Generator splitGenerator = at::detail::createCPUGenerator(epochSeed(config.seed, -1));
@@ -189,12 +205,15 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
         const torch::Tensor order = torch::randperm(n, splitGenerator, torch::kLong);
         const torch::Tensor trainIdx = order.narrow(0, 0, n - valCount);
         const torch::Tensor valIdx = order.narrow(0, n - valCount, valCount);
-        d->valX = d->trainX.index_select(0, valIdx);
+        d->valIndex = valIdx.contiguous();
         d->valY = d->trainY.index_select(0, valIdx);
-        d->trainX = d->trainX.index_select(0, trainIdx);
+        d->trainIndex = trainIdx.contiguous();
         d->trainY = d->trainY.index_select(0, trainIdx);
+        d->trainCount = n - valCount;
     }
-    d->probeX = d->trainX.narrow(0, 0, std::min<int64_t>(probeCount, d->trainX.size(0)));
+    torch::Tensor probeBuffer;
+    d->probeX = normalizedImages(data->train, d->trainIndex, 0, std::min<int64_t>(probeCount, d->trainCount),
+                                 data->norm, probeBuffer);
 
     RunRecord &r = d->record;
     r.modelType = spec.name.isEmpty() ? QStringLiteral("custom") : spec.name;
@@ -295,13 +314,14 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
     if (observer)
         observer->onStarted(r);
 
-    const int64_t trainCount = d->trainX.size(0);
+    const int64_t trainCount = d->trainCount;
+    const ImageSet &images = d->data->train;
     const int batchSize = std::min<int>(config.batchSize, int(trainCount));
     int batchesPerEpoch = int((trainCount + batchSize - 1) / batchSize);
     if (config.maxBatchesPerEpoch > 0)
         batchesPerEpoch = std::min(batchesPerEpoch, config.maxBatchesPerEpoch);
     const LrSchedule schedule(config, batchesPerEpoch);
-    // Small batches: gather the whole epoch once (one op instead of two per batch).
+    // Small batches: gather the whole epoch once instead of a few pixels per batch.
     const bool gatherEpoch = batchSize < 16;
     const int gradientEvery = std::max(1, batchesPerEpoch / gradientSamplesPerEpoch);
 
@@ -322,15 +342,12 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
             at::Generator generator = at::detail::createCPUGenerator(epochSeed(config.seed, epoch));
             torch::manual_seed(epochSeed(config.seed, epoch) + 1);   // dropout draws from the global generator
             const torch::Tensor order = torch::randperm(trainCount, generator, torch::kLong);
-            torch::Tensor &epochX = d->epochX, &epochY = d->epochY;
-            if (gatherEpoch) {
-                if (!epochX.defined()) {
-                    epochX = torch::empty_like(d->trainX);
-                    epochY = torch::empty_like(d->trainY);
-                }
-                torch::index_select_out(epochX, d->trainX, 0, order);
-                torch::index_select_out(epochY, d->trainY, 0, order);
-            }
+            // This epoch's images as indices into the data set, and their labels, in order.
+            const torch::Tensor epochIndex = d->trainIndex.defined() ? d->trainIndex.index_select(0, order) : order;
+            const torch::Tensor epochY = d->trainY.index_select(0, order);
+            torch::Tensor epochX;
+            if (gatherEpoch)
+                epochX = normalizedImages(images, epochIndex, 0, trainCount, d->data->norm, d->epochX);
             double lossSum = 0;
             int batchesDone = 0;
             std::vector<double> gradientSums(d->network.weightLayers.size(), 0.0);
@@ -357,15 +374,9 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
                 }
                 const int64_t start = int64_t(b) * batchSize;
                 const int64_t len = std::min<int64_t>(batchSize, trainCount - start);
-                torch::Tensor x, y;
-                if (gatherEpoch) {
-                    x = epochX.narrow(0, start, len);
-                    y = epochY.narrow(0, start, len);
-                } else {
-                    const torch::Tensor idx = order.narrow(0, start, len);
-                    x = d->trainX.index_select(0, idx);
-                    y = d->trainY.index_select(0, idx);
-                }
+                torch::Tensor x = gatherEpoch ? epochX.narrow(0, start, len)
+                                              : normalizedImages(images, epochIndex, start, len, d->data->norm, d->batchX);
+                const torch::Tensor y = epochY.narrow(0, start, len);
                 if (config.augment.enabled)
                     x = augmentBatch(x, config.augment, d->data->norm, generator);
 
@@ -419,16 +430,16 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
             m.trainLoss = batchesDone ? lossSum / batchesDone : 0.0;
             m.learningRate = lr;
             m.seconds = epochSeconds;
-            const EvalResult test = d->evaluate(d->testX, d->testY, true);
-            const EvalResult train = d->evaluate(d->trainX, d->trainY, false);
+            const EvalResult test = d->evaluate(d->data->test, torch::Tensor(), d->testY, true);
+            const EvalResult train = d->evaluate(images, d->trainIndex, d->trainY, false);
             m.testLoss = test.loss;
             m.testAccuracy = test.accuracy;
             m.trainAccuracy = train.accuracy;
             m.confusion = test.confusion;
             m.testProbabilities = test.probabilities;
             double score = test.accuracy;
-            if (d->valX.defined()) {
-                const EvalResult val = d->evaluate(d->valX, d->valY, false);
+            if (d->valIndex.defined()) {
+                const EvalResult val = d->evaluate(images, d->valIndex, d->valY, false);
                 m.validationLoss = val.loss;
                 m.validationAccuracy = val.accuracy;
                 score = val.accuracy;

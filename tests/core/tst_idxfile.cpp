@@ -179,18 +179,29 @@ private Q_SLOTS:
         const auto data = lab::Dataset::loadUncached(dir.path());
         QCOMPARE(data->train.count, 300);
         QCOMPARE(data->test.count, 100);
+        std::vector<float> pixels(size_t(data->train.raw.size()));
+        lab::Dataset::normalizeRange(data->train, 0, data->train.count, data->norm, pixels.data());
         double sum = 0, sumSq = 0;
-        for (float v : data->train.pixels) {
+        for (float v : pixels) {
             sum += v;
             sumSq += double(v) * v;
         }
-        const double n = double(data->train.pixels.size());
+        const double n = double(pixels.size());
         QVERIFY(qAbs(sum / n) < 1e-3);                              // mean 0
         QVERIFY(qAbs(sumSq / n - (sum / n) * (sum / n) - 1.0) < 1e-2); // std 1
         QVERIFY(data->norm.mean > 0 && data->norm.std > 0);
         // The test split uses the training split's statistics, not its own.
-        const float expected = (data->test.raw[5] / 255.0f - data->norm.mean) / data->norm.std;
-        QVERIFY(qAbs(data->test.pixels[5] - expected) < 1e-4);
+        const float expected = (data->test.image(0)[5] / 255.0f - data->norm.mean) / data->norm.std;
+        float normalized[784];
+        lab::Dataset::normalizeRange(data->test, 0, 1, data->norm, normalized);
+        QVERIFY(qAbs(normalized[5] - expected) < 1e-4);
+        // Picking images by index gives the same floats as the consecutive range.
+        const std::int64_t picks[2] = {7, 3};
+        std::vector<float> picked(2 * 784), range(8 * 784);
+        lab::Dataset::normalizeImages(data->test, picks, 2, data->norm, picked.data());
+        lab::Dataset::normalizeRange(data->test, 0, 8, data->norm, range.data());
+        QVERIFY(std::equal(picked.begin(), picked.begin() + 784, range.begin() + 7 * 784));
+        QVERIFY(std::equal(picked.begin() + 784, picked.end(), range.begin() + 3 * 784));
     }
 
     void missingFolderIsNamed()

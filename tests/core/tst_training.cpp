@@ -194,7 +194,8 @@ private Q_SLOTS:
     void augmentationIsSeededAndMovesPixels()
     {
         const auto data = syntheticData();
-        std::vector<float> pixels(data->train.pixels.begin(), data->train.pixels.begin() + 16 * 784);
+        std::vector<float> pixels(16 * 784);
+        Dataset::normalizeRange(data->train, 0, 16, data->norm, pixels.data());
         AugmentConfig a;
         a.enabled = true;
         a.maxShiftPixels = 3;
@@ -219,7 +220,8 @@ private Q_SLOTS:
     void deadUnitsAndGradients()
     {
         const auto data = syntheticData();
-        const torch::Tensor x = torch::from_blob(const_cast<float *>(data->train.pixels.data()), {64, 1, 28, 28}, torch::kFloat);
+        const torch::Tensor x = torch::empty({64, 1, 28, 28}, torch::kFloat);
+        Dataset::normalizeRange(data->train, 0, 64, data->norm, x.data_ptr<float>());
         const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()), {64}, torch::kLong);
 
         torch::manual_seed(1);

@@ -96,7 +96,7 @@ private Q_SLOTS:
             const int height = side + std::uniform_int_distribution<int>(60, 400)(rng);
             const int left = std::uniform_int_distribution<int>(0, width - side)(rng);
             const int top = std::uniform_int_distribution<int>(0, height - side)(rng);
-            const GrayImage img = drawnLike(data->test.raw.data() + size_t(index) * 784, scale, width, height, left, top);
+            const GrayImage img = drawnLike(data->test.image(index), scale, width, height, left, top);
 
             const PreparedDigit prepared = DigitPreprocessor::prepareAuto(img);
             if (!prepared.hasInk) {

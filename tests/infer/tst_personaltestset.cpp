@@ -55,11 +55,11 @@ private Q_SLOTS:
         QCOMPARE(loaded.cols, 28);
         QCOMPARE(loaded.labels, (std::vector<std::int64_t>{7, 0, 9}));
         const auto first = drawing(1), second = drawing(2);
-        QVERIFY(std::equal(first.begin(), first.end(), loaded.raw.begin()));
-        QVERIFY(std::equal(second.begin(), second.end(), loaded.raw.begin() + 784));
-        QCOMPARE(int(loaded.raw[2 * 784 + 100]), 255);
-        QCOMPARE(int(loaded.raw[2 * 784 + 101]), 128);
-        QCOMPARE(int(loaded.raw[2 * 784 + 102]), 0);
+        QVERIFY(std::equal(first.begin(), first.end(), loaded.image(0)));
+        QVERIFY(std::equal(second.begin(), second.end(), loaded.image(1)));
+        QCOMPARE(int(loaded.image(2)[100]), 255);
+        QCOMPARE(int(loaded.image(2)[101]), 128);
+        QCOMPARE(int(loaded.image(2)[102]), 0);
         // The files are ordinary idx files with MNIST's test-split names.
         QCOMPARE(IdxFile::read(set.imagesPath()).dims, (QVector<int>{3, 28, 28}));
         QVERIFY(set.imagesPath().endsWith(QStringLiteral("t10k-images-idx3-ubyte")));
@@ -109,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(loaded.count, 3);
         QCOMPARE(loaded.labels, (std::vector<std::int64_t>{4, 5, 6}));
         const auto fourth = drawing(4);
-        QVERIFY(std::equal(fourth.begin(), fourth.end(), loaded.raw.begin() + 2 * 784));
+        QVERIFY(std::equal(fourth.begin(), fourth.end(), loaded.image(2)));
     }
 
     void damagedFileIsALabError()

@@ -101,7 +101,7 @@ private Q_SLOTS:
         // Three digits: a big dark-on-light PNG near a corner, a light-on-dark JPEG, a small
         // dark-on-transparent PNG (the colour under transparent pixels is black).
         const int a = 0, b = 1, c = 2;
-        const std::uint8_t *raw = data->test.raw.data();
+        const std::uint8_t *raw = data->test.image(0);
         const QString pngPath = m_dir.filePath(QStringLiteral("dark-on-light.png"));
         QVERIFY(drawnDigit(raw + a * 784, 9, QSize(500, 420), QPoint(10, 150), true).save(pngPath));
         const QString jpgPath = m_dir.filePath(QStringLiteral("light on dark.jpg"));

@@ -54,10 +54,10 @@ std::shared_ptr<lab::Dataset> tinyData()
 {
     lab::ImageSet set;
     set.count = 20;
-    set.raw.assign(size_t(20) * 784, 0);
+    set.raw = QByteArray(20 * 784, 0);
     for (int i = 0; i < 20; ++i) {
         set.labels.push_back(i % 10);
-        set.raw[size_t(i) * 784 + size_t(i % 10) * 50] = 255;
+        set.raw[i * 784 + (i % 10) * 50] = char(255);
     }
     return lab::Dataset::fromRaw(set, set);
 }

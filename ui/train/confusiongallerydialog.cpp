@@ -25,7 +25,7 @@ int argmax(const float *p)
 QImage digitImage(const ImageSet &set, int index)
 {
     QImage img(set.cols, set.rows, QImage::Format_Grayscale8);
-    const std::uint8_t *src = set.raw.data() + size_t(index) * size_t(set.pixelsPerImage());
+    const std::uint8_t *src = set.image(index);
     for (int y = 0; y < set.rows; ++y) {
         uchar *line = img.scanLine(y);
         for (int x = 0; x < set.cols; ++x)
