@@ -151,6 +151,15 @@ private Q_SLOTS:
         page.chart()->setXLogScale(false);
         QVERIFY(!page.logXBox()->isChecked());
 
+        // New epochs or seeds redraw the grid but keep the user's choice.
+        page.epochsBox()->setValue(3);
+        QVERIFY(!page.chart()->xAxisIsLog());
+        QVERIFY(!page.logXBox()->isChecked());
+        // Loading a sweep again starts from its own default.
+        QVERIFY(page.loadBuiltIn(QStringLiteral("learning-rate")));
+        QVERIFY(page.logXBox()->isChecked());
+        QVERIFY(page.chart()->xAxisIsLog());
+
         // A linear-axis sweep starts linear; an axis of words can never be log.
         const QString linear = writeSweep(QStringLiteral("linear"), q("[{'parameter': 'width', 'values': [8, 16]}]"), 1, 1, 2);
         QVERIFY(page.loadFile(linear));
@@ -293,6 +302,36 @@ private Q_SLOTS:
         QCOMPARE(names.size(), 1);
         QCOMPARE(page.chart()->meanPoints(names.first()).size(), 1);
         QVERIFY(page.startButton()->isEnabled());
+    }
+
+    void closingMidSweepEndsPromptly()
+    {
+        QTemporaryDir runs;
+        auto *page = new SweepPage;
+        page->show();
+        page->setFolders(m_data.path(), runs.path());
+        QVERIFY(page->loadFile(writeSweep(QStringLiteral("close"), q("[{'parameter': 'width', 'values': [8, 16]}]"), 1, 500, 0)));
+        QVERIFY(page->epochsBox()->isEnabled());
+        QSignalSpy started(page, &SweepPage::runStarted);
+        QVERIFY(page->start());
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 30000);
+        QTest::qWait(500);
+        QElapsedTimer clock;
+        clock.start();
+        delete page;   // what closing the window does: cancel, join the thread
+        QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+        const QVector<RunRecord> left = RunStore(runs.path()).list();
+        QCOMPARE(left.size(), 1);
+        QCOMPARE(left.first().status, RunStatus::Cancelled);
+    }
+
+    void epochsAxisDisablesTheEpochsOverride()
+    {
+        SweepPage page;
+        QVERIFY(page.loadFile(writeSweep(QStringLiteral("ep"), q("[{'parameter': 'epochs', 'values': [1, 2]}]"), 1, 1, 2)));
+        QVERIFY(!page.epochsBox()->isEnabled());
+        QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
+        QVERIFY(page.epochsBox()->isEnabled());
     }
 
     void badSweepFileShowsErrorAndStartsNothing_data()

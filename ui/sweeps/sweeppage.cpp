@@ -21,6 +21,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -167,7 +168,11 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     chooseSource(0);
 }
 
-SweepPage::~SweepPage() = default;
+SweepPage::~SweepPage()
+{
+    // Cancel and join the sweep's thread before any widget it reports to goes away.
+    delete m_session;
+}
 
 void SweepPage::setFolders(const QString &dataFolder, const QString &runsFolder)
 {
@@ -243,8 +248,10 @@ bool SweepPage::load(const QString &path)
         QSignalBlocker blockMetric(m_metric);
         m_metric->setCurrentText(m_loadedSweep.metric);
     }
+    // A new sweep starts with its axis's own log default; the user may flip it afterwards.
+    m_keepLog = false;
     showGrid();
-    // The axis's own default for the log scale; the user may flip it afterwards.
+    m_keepLog = true;
     m_logX->setChecked(m_chart->xLogScale());
     return m_gridOk;
 }
@@ -302,7 +309,10 @@ void SweepPage::showGrid()
     m_grid->setText(tr("<b>%1</b>: <b>%2 runs</b> (%3), one after another%4<br>Base: %5 · seeds from %6 · metric %7")
                         .arg(s.name.toHtmlEscaped()).arg(runs).arg(counts.join(QStringLiteral(" × ")), axesHtml, base)
                         .arg(c.seed).arg(s.metric));
+    const bool log = m_logX->isChecked();
     m_chart->setSweep(s);
+    if (m_keepLog)
+        m_chart->setXLogScale(log);
     fillTable();
     m_overall->setRange(0, 1);
     m_overall->setValue(0);
@@ -401,7 +411,10 @@ void SweepPage::updateButtons()
     m_stop->setEnabled(running && !m_session->stopRequested());
     m_source->setEnabled(!running);
     m_open->setEnabled(!running);
-    m_epochs->setEnabled(!running && m_loaded);
+    // An epochs axis sets every run's epochs itself.
+    const bool epochsAxis = std::any_of(m_loadedSweep.axes.cbegin(), m_loadedSweep.axes.cend(),
+                                        [](const SweepAxis &a) { return a.parameter == u"epochs"; });
+    m_epochs->setEnabled(!running && m_loaded && !epochsAxis);
     m_seeds->setEnabled(!running && m_loaded);
     m_logX->setEnabled(m_chart->canUseXLogScale());
 }

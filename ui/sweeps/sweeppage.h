@@ -110,6 +110,7 @@ private:
     Sweep m_loadedSweep;        // as read from the file, without overrides
     bool m_loaded = false;
     bool m_gridOk = false;      // the overrides give a valid grid
+    bool m_keepLog = false;     // grid redrawn for new epochs/seeds: keep the user's log choice
     Sweep m_running;            // the sweep being run (overrides applied)
     QVector<SweepPoint> m_points;
     QVector<RunRecord> m_records;
