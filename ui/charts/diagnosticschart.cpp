@@ -94,9 +94,27 @@ double DiagnosticsChart::valueOf(const LayerDiagnostics &layer) const
     return 0;
 }
 
+bool DiagnosticsChart::hasRelu(const NetworkSpec &spec, int layerIndex)
+{
+    if (layerIndex < 0 || layerIndex >= spec.layers.size())
+        return true;   // unknown design: show what the record has
+    // The ReLU may follow after BatchNorm or Dropout, as the trainer counts it.
+    for (int i = layerIndex + 1; i < spec.layers.size(); ++i) {
+        const LayerSpec::Type t = spec.layers.at(i).type;
+        if (t == LayerSpec::Type::ReLU)
+            return true;
+        if (t != LayerSpec::Type::BatchNorm && t != LayerSpec::Type::Dropout)
+            return false;
+    }
+    return false;
+}
+
 void DiagnosticsChart::addEpoch(const EpochMetrics &metrics)
 {
     for (const LayerDiagnostics &layer : metrics.layers) {
+        // A layer without a ReLU has no dead units by definition: a flat 0 line would only add noise.
+        if (m_metric == Metric::DeadFraction && !hasRelu(m_spec, layer.layerIndex))
+            continue;
         if (!m_data.contains(layer.layerIndex)) {
             m_layers.append(layer.layerIndex);
             m_labels.insert(layer.layerIndex, layerLabel(m_spec, layer.layerIndex, layer.name));
@@ -178,6 +196,10 @@ void DiagnosticsChart::refresh()
     }
     setXRange(0, m_plannedEpochs);
     if (m_metric == Metric::DeadFraction) {
+        bool anyRelu = m_spec.layers.isEmpty();
+        for (int i = 0; i < m_spec.layers.size() && !anyRelu; ++i)
+            anyRelu = m_spec.layers.at(i).type == LayerSpec::Type::ReLU;
+        chart()->setTitle(anyRelu ? metricName(m_metric) : tr("Dead ReLU units: this network has no ReLU"));
         setYRange(0, hi > 0 ? qMin(100.0, hi * 1.15) : 10.0);
     } else if (yLogScale()) {
         if (hi <= 0) {
@@ -185,7 +207,7 @@ void DiagnosticsChart::refresh()
             hi = 10;
         }
         // Whole decades, so a small first-layer norm is read against round ticks.
-        setYRange(std::pow(10.0, std::floor(std::log10(lo))), std::pow(10.0, std::ceil(std::log10(hi * 1.01))));
+        setYRange(std::pow(10.0, std::floor(std::log10(lo))) * 0.999, std::pow(10.0, std::ceil(std::log10(hi * 1.01))) * 1.001);
     } else {
         setYRange(0, hi > 0 ? hi * 1.08 : 1.0);
     }

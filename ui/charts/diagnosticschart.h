@@ -13,7 +13,7 @@ namespace lab {
  * One per-layer diagnostic over the epochs: the fraction of dead ReLU units, the weight
  * gradient's norm (vanishing gradients: a sigmoid stack's first layer sits decades
  * below the ReLU one, hence the log scale) or the weight norm. One series per weight
- * layer, labelled "Linear 1 (784→50)".
+ * layer, labelled "Linear 1 (784→50)" (for dead units: each layer that feeds a ReLU).
  */
 class DiagnosticsChart : public XyChartWidget
 {
@@ -45,6 +45,8 @@ public:
      * of `spec`; `fallback` (the record's own name) when the spec does not have it.
      */
     static QString layerLabel(const NetworkSpec &spec, int layerIndex, const QString &fallback);
+    /** Whether the weight layer at `layerIndex` feeds a ReLU (the dead-unit chart shows only those). */
+    static bool hasRelu(const NetworkSpec &spec, int layerIndex);
 
 Q_SIGNALS:
     void logScaleToggled(bool log);

@@ -163,10 +163,10 @@ void FirstLayerWeightsView::paint(QPainter &painter, const QSize &size) const
     }
     const Layout l = layoutFor(size);
     const bool linear = m_weights.kind == FirstLayerWeights::Kind::Linear;
-    QString title = linear ? tr("First-layer weights: %n hidden unit(s) × %1 inputs", nullptr, m_weights.units)
-                                 .arg(m_weights.valuesPerUnit())
-                           : tr("First convolution: %n kernel(s) %1×%2", nullptr, m_weights.units)
-                                 .arg(m_weights.tileHeight).arg(m_weights.tileWidth);
+    QString title = linear ? tr("First-layer weights: %1 hidden units × %2 inputs")
+                                 .arg(m_weights.units).arg(m_weights.valuesPerUnit())
+                           : tr("First convolution: %1 kernels %2×%3")
+                                 .arg(m_weights.units).arg(m_weights.tileHeight).arg(m_weights.tileWidth);
     if (!m_source.isEmpty())
         title += QStringLiteral(" — ") + m_source;
     painter.drawText(l.title, Qt::AlignCenter | Qt::TextSingleLine, painter.fontMetrics().elidedText(title, Qt::ElideMiddle, l.title.width()));

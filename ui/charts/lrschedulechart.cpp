@@ -56,8 +56,8 @@ void LrScheduleChart::setConfig(const TrainConfig &config, int trainImages)
             m_steps.append(total - 1);
             m_points.append(QPointF(double(total - 1) / perEpoch, schedule.at(total - 1)));
         }
-        chart()->setTitle(tr("Learning rate: %1, %2 steps/epoch, %3 steps")
-                              .arg(TrainConfig::scheduleName(config.schedule)).arg(perEpoch).arg(total));
+        chart()->setTitle(tr("Learning rate: %1 · %2 steps/epoch")
+                              .arg(TrainConfig::scheduleName(config.schedule)).arg(perEpoch));
     } else {
         chart()->setTitle(tr("Learning rate: enter a valid learning rate"));
     }

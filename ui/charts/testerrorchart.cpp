@@ -31,6 +31,8 @@ TestErrorChart::TestErrorChart(QWidget *parent)
     m_testSeries = addLineSeries(testName(), QColor(255, 127, 14), 2.5, true);
     m_validationSeries = addLineSeries(tr("validation error"), QColor(148, 103, 189), 2.0, true);
     setYLogScale(true);
+    // The in-plot labels get shorter when the plot gets narrow.
+    connect(chart(), &QChart::plotAreaChanged, this, [this] { scheduleRefresh(); });
 
     m_referencesBox = new QCheckBox(tr("Show published results"), this);
     m_referencesBox->setChecked(true);
@@ -93,23 +95,27 @@ void TestErrorChart::setReferencesVisible(bool visible)
 QVector<TestErrorChart::Line> TestErrorChart::lines() const
 {
     QVector<Line> out;
+    QVector<QStringList> whats, sources;
     for (const ReferenceResult &r : m_references) {
-        auto same = std::find_if(out.begin(), out.end(), [&](const Line &l) {
-            return std::abs(l.error - r.testError) < 1e-9 && l.augmented == r.augmented;
-        });
-        const QString what = tr("%1: %2").arg(r.source, r.model);
-        if (same != out.end()) {
-            same->label = same->label.section(QStringLiteral(" — "), 0, 0) + QStringLiteral(" / ") + what
-                          + QStringLiteral(" — ") + same->label.section(QStringLiteral(" — "), 1);
-            continue;
+        qsizetype at = 0;
+        while (at < out.size() && !(std::abs(out[at].error - r.testError) < 1e-9 && out[at].augmented == r.augmented))
+            ++at;
+        if (at == out.size()) {
+            Line l;
+            l.error = r.testError;
+            l.augmented = r.augmented;
+            out.append(l);
+            whats.append(QStringList());
+            sources.append(QStringList());
         }
-        Line l;
-        l.error = r.testError;
-        l.augmented = r.augmented;
-        l.label = what + QStringLiteral(" — ")
-                  + tr("%1% (%2)").arg(QString::number(r.testError, 'g', 3),
-                                       r.augmented ? tr("augmented") : tr("no augmentation"));
-        out.append(l);
+        whats[at] << tr("%1: %2").arg(r.source, r.model);
+        sources[at] << r.source;
+    }
+    for (qsizetype i = 0; i < out.size(); ++i) {
+        const QString tail = tr("%1% (%2)").arg(QString::number(out[i].error, 'g', 3),
+                                                out[i].augmented ? tr("augmented") : tr("no augmentation"));
+        out[i].label = whats[i].join(QStringLiteral(" / ")) + QStringLiteral(" — ") + tail;
+        out[i].shortLabel = sources[i].join(QStringLiteral(" / ")) + QStringLiteral(" ") + tail;
     }
     return out;
 }
@@ -169,8 +175,9 @@ void TestErrorChart::refresh()
     setXRange(0, xMax);
     double y0, y1;
     if (yLogScale()) {
-        y0 = std::pow(10.0, std::floor(std::log10(lo * 0.9)));
-        y1 = std::pow(10.0, std::ceil(std::log10(hi * 1.1)));
+        // Whole decades, a hair wider so the end ticks (0.1, 10) keep their labels.
+        y0 = std::pow(10.0, std::floor(std::log10(lo * 0.9))) * 0.999;
+        y1 = std::pow(10.0, std::ceil(std::log10(hi * 1.1))) * 1.001;
     } else {
         y0 = 0;
         y1 = hi * 1.1;
@@ -192,6 +199,7 @@ void TestErrorChart::refresh()
             m->setVisible(false);
         m_referenceSeries.append(s);
     }
+    const bool compact = chart()->plotArea().width() < compactBelowPixels;
     for (int i = 0; i < refs.size(); ++i) {
         const Line &l = refs.at(i);
         QLineSeries *s = m_referenceSeries[i];
@@ -202,7 +210,7 @@ void TestErrorChart::refresh()
         s->setPen(pen);
         s->setName(l.label);
         s->setPointLabelsColor(colour);
-        s->setPointLabelsFormat(l.label);
+        s->setPointLabelsFormat(compact ? l.shortLabel : l.label);
         // Labels alternate between two places so neighbouring lines (1.6% and 1.68%) stay readable.
         const double labelX = xMax * (i % 2 == 0 ? 0.30 : 0.72);
         s->replace(QList<QPointF>{QPointF(0, l.error), QPointF(labelX, l.error), QPointF(xMax, l.error)});

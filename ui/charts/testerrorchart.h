@@ -55,7 +55,8 @@ private:
     {
         double error = 0;
         bool augmented = false;
-        QString label;
+        QString label;     ///< full: sources, models, error, augmentation
+        QString shortLabel; ///< for narrow plots: sources, error, augmentation
     };
     QVector<Line> lines() const;
 
@@ -69,6 +70,8 @@ private:
     QVector<ReferenceResult> m_references;
     bool m_referencesVisible = true;
     QList<QLineSeries *> m_referenceSeries;
+    /** Below this plot width the in-plot labels drop the model names (they would overlap). */
+    static constexpr int compactBelowPixels = 700;
     QCheckBox *m_referencesBox;
 };
 
