@@ -202,9 +202,10 @@ void SweepChart::rebuild()
     }
 
     const QString xName = m_hasSweep ? m_sweep.axes[0].parameter : tr("axis");
-    int seeds = m_hasSweep ? m_sweep.seeds : 0;
-    m_chart->setTitle(m_hasSweep ? tr("%1: %2 vs %3 (mean ± std over %n seed(s))", nullptr, seeds)
-                                       .arg(m_sweep.name, metricTitle(m_metric).toLower(), xName)
+    const int seeds = m_hasSweep ? m_sweep.seeds : 0;
+    m_chart->setTitle(m_hasSweep ? tr("%1: %2 vs %3 (mean ± std over %4)")
+                                       .arg(m_sweep.name, metricTitle(m_metric).toLower(), xName,
+                                            seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(seeds))
                                  : tr("No sweep loaded"));
 
     // X axis: log10, linear, or one category per word.
@@ -224,8 +225,8 @@ void SweepChart::rebuild()
         axis->setBase(10);
         axis->setLabelFormat(QStringLiteral("%g"));
         axis->setMinorTickCount(-1);
-        // Whole decades around the values, so the ticks are 1, 10, 100…
-        axis->setRange(std::pow(10.0, std::floor(std::log10(xMin))), std::pow(10.0, std::ceil(std::log10(xMax))));
+        // A little room on both sides so the end points are not cut by the plot edge.
+        axis->setRange(xMin / 1.3, xMax * 1.3);
         x = axis;
     } else if (m_hasSweep && !m_numericX) {
         auto *axis = new QCategoryAxis;
