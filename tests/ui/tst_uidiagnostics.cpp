@@ -21,6 +21,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QPushButton>
 #include <QSet>
@@ -270,6 +271,22 @@ private Q_SLOTS:
         QVERIFY2(view.exportPng(png, QSize(640, 480), &error), qPrintable(error));
         QCOMPARE(QImage(png).size(), QSize(640, 480));
         QVERIFY(colourCount(QImage(png)) > 10);
+        // The blog's widest layer: 1000 tiles stay quick to repaint (tiles are built once).
+        FirstLayerWeights wide;
+        wide.layerName = QStringLiteral("Linear(1000)");
+        wide.units = 1000;
+        wide.tileHeight = 28;
+        wide.tileWidth = 28;
+        wide.values.resize(1000 * 784);
+        for (size_t i = 0; i < wide.values.size(); ++i)
+            wide.values[i] = float(int(i * 2654435761u % 201) - 100) / 100.0f;
+        view.setWeights(wide);
+        QCOMPARE(view.tileCount(), 1000);
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < 5; ++i)
+            view.renderImage(QSize(1200, 800));
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
         view.clear(QStringLiteral("nothing here"));
         QCOMPARE(view.tileCount(), 0);
         QCOMPARE(view.message(), QStringLiteral("nothing here"));

@@ -32,6 +32,7 @@ void FirstLayerWeightsView::setWeights(const FirstLayerWeights &weights, const Q
     m_weights = weights;
     m_source = source;
     m_message.clear();
+    m_tiles.clear();
     update();
 }
 
@@ -49,6 +50,7 @@ bool FirstLayerWeightsView::loadModel(const QString &path, const QString &source
 void FirstLayerWeightsView::clear(const QString &message)
 {
     m_weights = FirstLayerWeights();
+    m_tiles.clear();
     m_source.clear();
     m_message = message;
     update();
@@ -57,6 +59,7 @@ void FirstLayerWeightsView::clear(const QString &message)
 void FirstLayerWeightsView::setPerUnitScale(bool on)
 {
     m_perUnitScale = on;
+    m_tiles.clear();
     update();
 }
 
@@ -150,6 +153,27 @@ QString FirstLayerWeightsView::toolTipAt(const QPoint &pos) const
     return unit >= 0 ? describeUnit(unit) : QString();
 }
 
+const QVector<QImage> &FirstLayerWeightsView::tiles() const
+{
+    if (!m_tiles.isEmpty() || !hasWeights())
+        return m_tiles;
+    const float global = m_weights.maxAbs();
+    const int tw = m_weights.tileWidth * m_weights.channels, th = m_weights.tileHeight;
+    m_tiles.reserve(m_weights.units);
+    for (int unit = 0; unit < m_weights.units; ++unit) {
+        const float scale = m_perUnitScale ? m_weights.maxAbs(unit) : global;
+        QImage tile(tw, th, QImage::Format_RGB32);
+        for (int c = 0; c < m_weights.channels; ++c)
+            for (int y = 0; y < th; ++y)
+                for (int x = 0; x < m_weights.tileWidth; ++x) {
+                    const float w = m_weights.at(unit, c, y, x);
+                    tile.setPixel(c * m_weights.tileWidth + x, y, colourFor(scale > 0 ? w / scale : 0).rgb());
+                }
+        m_tiles.append(tile);
+    }
+    return m_tiles;
+}
+
 void FirstLayerWeightsView::paint(QPainter &painter, const QSize &size) const
 {
     painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
@@ -173,21 +197,12 @@ void FirstLayerWeightsView::paint(QPainter &painter, const QSize &size) const
     font.setBold(false);
     painter.setFont(font);
 
-    // One image per tile at weight resolution, scaled up without smoothing (crisp pixels).
-    const float global = m_weights.maxAbs();
-    const int tw = m_weights.tileWidth * m_weights.channels, th = m_weights.tileHeight;
+    // Tiles at weight resolution, scaled up without smoothing (crisp pixels).
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    for (int unit = 0; unit < m_weights.units; ++unit) {
-        const float scale = m_perUnitScale ? m_weights.maxAbs(unit) : global;
-        QImage tile(tw, th, QImage::Format_RGB32);
-        for (int c = 0; c < m_weights.channels; ++c)
-            for (int y = 0; y < th; ++y)
-                for (int x = 0; x < m_weights.tileWidth; ++x) {
-                    const float w = m_weights.at(unit, c, y, x);
-                    tile.setPixel(c * m_weights.tileWidth + x, y, colourFor(scale > 0 ? w / scale : 0).rgb());
-                }
-        painter.drawImage(tileRect(unit, size), tile);
-    }
+    const QVector<QImage> &images = tiles();
+    for (int unit = 0; unit < images.size(); ++unit)
+        painter.drawImage(tileRect(unit, size), images.at(unit));
+    const float global = m_weights.maxAbs();
 
     // Colour bar: −max … 0 … +max.
     const QRect bar(l.legend.center().x() - 100, l.legend.y() + 4, 200, 10);

@@ -3,7 +3,9 @@
 #include "charts/chartwidget.h"
 #include "infer/firstlayerweights.h"
 
+#include <QImage>
 #include <QRect>
+#include <QVector>
 
 namespace lab {
 
@@ -66,11 +68,14 @@ private:
     Layout layoutFor(const QSize &size) const;
     void paint(QPainter &painter, const QSize &size) const;
     QString describeUnit(int unit) const;
+    /** One image per unit at weight resolution, built once per weights/scale (1000 units repaint fast). */
+    const QVector<QImage> &tiles() const;
 
     FirstLayerWeights m_weights;
     QString m_source;
     QString m_message;
     bool m_perUnitScale = false;
+    mutable QVector<QImage> m_tiles;
 };
 
 } // namespace lab
