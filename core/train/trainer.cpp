@@ -9,6 +9,7 @@
 #include "train/lrschedule.h"
 #include "train/optimizer_p.h"
 #include "train/runcontrol.h"
+#include "train/smallbatchmlp_p.h"
 #include "train/trainobserver.h"
 
 #include <QElapsedTimer>
@@ -40,7 +41,7 @@ torch::Tensor normalizedImages(const ImageSet &set, const torch::Tensor &indices
 {
     if (!buffer.defined() || buffer.size(0) < n)
         buffer = torch::empty({n, 1, set.rows, set.cols}, torch::kFloat);
-    torch::Tensor images = buffer.narrow(0, 0, n);
+    torch::Tensor images = buffer.size(0) == n ? buffer : buffer.narrow(0, 0, n);
     if (indices.defined())
         Dataset::normalizeImages(set, indices.data_ptr<int64_t>() + first, n, norm, images.data_ptr<float>());
     else
@@ -74,9 +75,9 @@ struct Trainer::Impl
     // the validation split leaves); labels are tensors in the same order.
     torch::Tensor trainIndex, trainY, valIndex, valY, testY, probeX;
     int64_t trainCount = 0;
-    // Reused float buffers: the shuffled epoch (small batches), one batch, one evaluation
-    // chunk. Fresh memory per batch or epoch costs page faults (~0.8 s per 188 MB here).
-    torch::Tensor epochX, batchX, evalX;
+    // Reused float buffers for one batch and one evaluation chunk: fresh memory per batch
+    // costs page faults (~0.8 s per 188 MB on this VM).
+    torch::Tensor batchX, evalX;
     RunRecord record;
     std::function<void(const RunRecord &)> epochHook;
     QByteArray bestWeights;
@@ -321,8 +322,9 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
     if (config.maxBatchesPerEpoch > 0)
         batchesPerEpoch = std::min(batchesPerEpoch, config.maxBatchesPerEpoch);
     const LrSchedule schedule(config, batchesPerEpoch);
-    // Small batches: gather the whole epoch once instead of a few pixels per batch.
-    const bool gatherEpoch = batchSize < 16;
+    // Tiny batches of a plain MLP: hand-written passes instead of libtorch's per-op dispatch.
+    const std::unique_ptr<SmallBatchMlp> handPasses =
+        batchSize <= SmallBatchMlp::maxBatch ? SmallBatchMlp::tryCreate(d->spec, d->network) : nullptr;
     const int gradientEvery = std::max(1, batchesPerEpoch / gradientSamplesPerEpoch);
 
     auto finish = [&](RunStatus status, const QString &detail) {
@@ -345,9 +347,6 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
             // This epoch's images as indices into the data set, and their labels, in order.
             const torch::Tensor epochIndex = d->trainIndex.defined() ? d->trainIndex.index_select(0, order) : order;
             const torch::Tensor epochY = d->trainY.index_select(0, order);
-            torch::Tensor epochX;
-            if (gatherEpoch)
-                epochX = normalizedImages(images, epochIndex, 0, trainCount, d->data->norm, d->epochX);
             double lossSum = 0;
             int batchesDone = 0;
             std::vector<double> gradientSums(d->network.weightLayers.size(), 0.0);
@@ -374,24 +373,30 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
                 }
                 const int64_t start = int64_t(b) * batchSize;
                 const int64_t len = std::min<int64_t>(batchSize, trainCount - start);
-                torch::Tensor x = gatherEpoch ? epochX.narrow(0, start, len)
-                                              : normalizedImages(images, epochIndex, start, len, d->data->norm, d->batchX);
-                const torch::Tensor y = epochY.narrow(0, start, len);
+                torch::Tensor x = normalizedImages(images, epochIndex, start, len, d->data->norm, d->batchX);
                 if (config.augment.enabled)
                     x = augmentBatch(x, config.augment, d->data->norm, generator);
 
                 const qint64 step = d->optimizer->steps();
                 lr = schedule.at(step) * (d->learningRateBase / config.learningRate);
                 d->optimizer->zeroGrad();
-                const torch::Tensor loss = torch::nn::functional::cross_entropy(d->network.net->forward(x), y);
-                const double lossValue = loss.item<double>();
+                torch::Tensor loss;
+                double lossValue = 0;
+                if (handPasses) {
+                    x = x.contiguous();
+                    lossValue = handPasses->forwardBackward(x.data_ptr<float>(), epochY.data_ptr<int64_t>() + start, int(len));
+                } else {
+                    loss = torch::nn::functional::cross_entropy(d->network.net->forward(x), epochY.narrow(0, start, len));
+                    lossValue = loss.item<double>();
+                }
                 if (!std::isfinite(lossValue)) {
                     r.trainSeconds += (epochTimer.nsecsElapsed() - pausedNs) / 1e9;
                     return finish(RunStatus::Diverged, QStringLiteral("the loss became %1 at epoch %2, batch %3 (learning rate %4)")
                                                            .arg(std::isnan(lossValue) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
                                                            .arg(epoch).arg(b + 1).arg(lr));
                 }
-                loss.backward();
+                if (!handPasses)
+                    loss.backward();
                 if (config.diagnostics && b % gradientEvery == 0) {
                     const std::vector<double> norms = gradientNorms(d->network);
                     for (size_t i = 0; i < norms.size(); ++i)

@@ -10,6 +10,7 @@
 #include "train/lrschedule.h"
 #include "train/optimizer_p.h"
 #include "train/runcontrol.h"
+#include "train/smallbatchmlp_p.h"
 #include "train/trainer.h"
 #include "train/trainobserver.h"
 #include "testdata.h"
@@ -215,6 +216,73 @@ private Q_SLOTS:
         a.elasticAlpha = 30;
         const auto elastic = Augmenter::augment(pixels, 16, a, data->norm, 5);
         QVERIFY(elastic != first);
+    }
+
+    void smallBatchPassesMatchAutograd_data()
+    {
+        QTest::addColumn<QString>("layers");
+        QTest::addColumn<QString>("activation");
+        QTest::addColumn<int>("batch");
+        QTest::newRow("relu, batch 1") << "784-50-50-10" << "relu" << 1;
+        QTest::newRow("sigmoid, batch 3") << "784-20-20-20-10" << "sigmoid" << 3;
+        QTest::newRow("tanh, batch 15") << "784-30-10" << "tanh" << 15;
+        QTest::newRow("leaky relu, batch 7") << "784-40-40-10" << "leaky" << 7;
+        QTest::newRow("no hidden layer, batch 2") << "784-10" << "relu" << 2;
+    }
+
+    // The hand-written small-batch passes must give autograd's loss and gradients.
+    void smallBatchPassesMatchAutograd()
+    {
+        QFETCH(QString, layers);
+        QFETCH(QString, activation);
+        QFETCH(int, batch);
+        const auto data = syntheticData();
+        const NetworkSpec spec = NetworkSpec::fromShorthand(layers, activation);
+        torch::manual_seed(3);
+        BuiltNetwork net = NetworkBuilder::build(spec);
+        const torch::Tensor x = torch::empty({batch, 1, 28, 28}, torch::kFloat);
+        Dataset::normalizeRange(data->train, 10, batch, data->norm, x.data_ptr<float>());
+        const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()) + 10, {batch}, torch::kLong);
+
+        const torch::Tensor loss = torch::nn::functional::cross_entropy(net.net->forward(x), y);
+        loss.backward();
+        std::vector<torch::Tensor> expected;
+        for (const torch::Tensor &p : net.net->parameters()) {
+            expected.push_back(p.grad().clone());
+            p.mutable_grad() = torch::Tensor();
+        }
+
+        const auto hand = SmallBatchMlp::tryCreate(spec, net);
+        QVERIFY(hand);
+        const double handLoss = hand->forwardBackward(x.data_ptr<float>(), y.data_ptr<std::int64_t>(), batch);
+        QVERIFY2(qAbs(handLoss - loss.item<double>()) < 1e-5,
+                 qPrintable(QStringLiteral("loss %1 vs %2").arg(handLoss).arg(loss.item<double>())));
+        size_t i = 0;
+        for (const torch::Tensor &p : net.net->parameters()) {
+            QVERIFY(p.grad().defined());
+            const double scale = std::max(1e-3, expected[i].abs().max().item<double>());
+            const double diff = (p.grad() - expected[i]).abs().max().item<double>() / scale;
+            QVERIFY2(diff < 1e-4, qPrintable(QStringLiteral("parameter %1: relative difference %2").arg(i).arg(diff)));
+            ++i;
+        }
+        QCOMPARE(i, expected.size());
+    }
+
+    // Anything but a plain MLP stays with libtorch's autograd.
+    void smallBatchPassesOnlyForPlainMlps()
+    {
+        NetworkSpec dropout = NetworkSpec::fromShorthand(QStringLiteral("784-50-10"), QStringLiteral("relu"));
+        dropout.layers.insert(3, LayerSpec::dropout(0.2));
+        NetworkSpec gelu = NetworkSpec::fromShorthand(QStringLiteral("784-50-10"), QStringLiteral("gelu"));
+        NetworkSpec conv;
+        conv.layers = {LayerSpec::conv(4, 3), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::flatten(),
+                       LayerSpec::linear(10)};
+        for (const NetworkSpec &spec : {dropout, gelu, conv}) {
+            BuiltNetwork net = NetworkBuilder::build(spec);
+            QVERIFY(!SmallBatchMlp::tryCreate(spec, net));
+        }
+        const NetworkSpec plain = NetworkSpec::fromShorthand(QStringLiteral("784-50-10"), QStringLiteral("relu"));
+        QVERIFY(SmallBatchMlp::tryCreate(plain, NetworkBuilder::build(plain)));
     }
 
     void deadUnitsAndGradients()
