@@ -101,9 +101,16 @@ RunRecord trainInFolder(const QString &folder, Trainer &trainer, TrainObserver *
     StartSaver saver(folder, observer);
     RunRecord record = trainer.run(&saver, control);
     if (record.completedEpochs() > 0) {
-        trainer.model().save(RunStore::modelPath(folder));
-        if (record.config.keepBestModel)
-            trainer.bestModel().save(folder + u'/' + QLatin1String(RunStore::bestModelFileName));
+        // The model files name their run, so a model copied elsewhere still says where it came from.
+        const QString runId = QFileInfo(folder).fileName();
+        ModelFile model = trainer.model();
+        model.summary.insert(QStringLiteral("run"), runId);
+        model.save(RunStore::modelPath(folder));
+        if (record.config.keepBestModel) {
+            ModelFile best = trainer.bestModel();
+            best.summary.insert(QStringLiteral("run"), runId);
+            best.save(folder + u'/' + QLatin1String(RunStore::bestModelFileName));
+        }
     }
     // A finished run needs no checkpoint; a stopped one keeps it to be resumed.
     if (record.status == RunStatus::Finished)

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void modelLoadsBackWithTheSameAccuracy()
     {
         const ModelFile model = ModelFile::load(RunStore::modelPath(m_first.folder));
+        QCOMPARE(model.summary.value(QStringLiteral("run")).toString(), m_first.id);
         QCOMPARE(model.spec.layers, m_first.spec.layers);
         const Predictor predictor(model);
         const Evaluation evaluation = predictor.evaluate(Dataset::load(m_data)->test);
