@@ -74,7 +74,7 @@ void DiagnosticsPanel::showRecord(const RunRecord &record)
 void DiagnosticsPanel::updateNote(const EpochMetrics *last)
 {
     QString text = tr("<b>Gradient norm</b>: L2 norm of each layer's weight gradient, mean over the epoch. "
-                      "With sigmoid, the first layer's sits far below the last one's: vanishing gradients "
+                      "With sigmoid, the first layer's sits below the last one's: vanishing gradients "
                       "(σ′ ≤ 0.25 per layer).<br><b>Dead ReLU</b>: units never active on a fixed probe batch; "
                       "they no longer learn.<br><b>Weight norm</b>: L2 norm of the weights at the end of the epoch.");
     if (last && last->layers.size() >= 2) {
