@@ -81,6 +81,38 @@ double runPeer(const QString &script, const QString &dataFolder, const BenchCase
     return -1;
 }
 
+/**
+ * `bench --augmentation`: the cost of on-the-fly augmentation for the presets that use it,
+ * as the same batches timed with and without it (issue: it must not dominate an epoch).
+ */
+int augmentationBench(const std::shared_ptr<const lab::Dataset> &data, int threads, QTextStream &out)
+{
+    out << "| preset | batch | timed batches | ms/batch without | ms/batch with | augmentation share of a batch |\n"
+           "|---|---|---|---|---|---|\n";
+    const struct { const char *preset; int batches; } augmented[] = {{"MLP_99", 200}, {"CNN_99.5", 60}};
+    for (const auto &a : augmented) {
+        const lab::Preset preset = lab::Preset::find(QString::fromLatin1(a.preset));
+        double msPerBatch[2] = {0, 0};
+        for (int withAugmentation = 0; withAugmentation < 2; ++withAugmentation) {
+            lab::TrainConfig config = preset.config;
+            config.epochs = 1;
+            config.threads = threads;
+            config.maxBatchesPerEpoch = a.batches;
+            config.diagnostics = false;
+            config.augment.enabled = withAugmentation == 1;
+            lab::Trainer trainer(preset.spec, config, data);
+            const lab::RunRecord record = trainer.run(nullptr, nullptr);
+            msPerBatch[withAugmentation] = 1000.0 * record.trainSeconds / a.batches;
+        }
+        const double share = (msPerBatch[1] - msPerBatch[0]) / msPerBatch[1];
+        out << "| " << a.preset << " | " << preset.config.batchSize << " | " << a.batches << " | "
+            << QString::number(msPerBatch[0], 'f', 2) << " | " << QString::number(msPerBatch[1], 'f', 2) << " | "
+            << QString::number(100.0 * share, 'f', 1) << "% |\n";
+        out.flush();
+    }
+    return 0;
+}
+
 } // namespace
 
 int benchCommand(const QStringList &args)
@@ -95,6 +127,7 @@ int benchCommand(const QStringList &args)
         {QStringLiteral("peer"), QStringLiteral("path of bench/pytorch_peer.py to compare with"), QStringLiteral("SCRIPT")},
         {QStringLiteral("only"), QStringLiteral("run only cases whose layers contain TEXT"), QStringLiteral("TEXT")},
         {QStringLiteral("json"), QStringLiteral("print JSON lines instead of a Markdown table")},
+        {QStringLiteral("augmentation"), QStringLiteral("time the augmenting presets' batches with and without augmentation")},
     });
     int exitCode = 0;
     if (!parseOrExplain(parser, QStringLiteral("bench"), args, &exitCode))
@@ -107,6 +140,8 @@ int benchCommand(const QStringList &args)
     const bool json = parser.isSet(QStringLiteral("json"));
 
     QTextStream out(stdout);
+    if (parser.isSet(QStringLiteral("augmentation")))
+        return augmentationBench(data, threads, out);
     if (!json) {
         out << "Date: " << QDateTime::currentDateTime().toString(Qt::ISODate) << "  \nCPU: " << lab::EnvironmentInfo::cpuModel()
             << ", " << threads << " threads  \nBLAS: " << lab::EnvironmentInfo::blasDescription() << "  \nlibtorch "
