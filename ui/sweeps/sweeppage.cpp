@@ -1,6 +1,7 @@
 #include "sweeps/sweeppage.h"
 
 #include "charts/sweepchart.h"
+#include "common/progressformat.h"
 #include "common/laberror.h"
 #include "data/dataset.h"
 #include "sweeps/sweepsession.h"
@@ -22,22 +23,10 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 
 namespace lab {
 
 namespace {
-
-QString formatDuration(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0)
-        return QStringLiteral("–");
-    const qint64 s = qint64(std::llround(seconds));
-    if (s >= 3600)
-        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
 
 QString builtInPath(const QString &name)
 {
@@ -77,16 +66,8 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     m_error->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #8a1f11; border: 1px solid #e0a39c; padding: 6px; }"));
     m_error->hide();
 
-    m_overall = new QProgressBar(this);
-    m_overall->setRange(0, 1);
-    m_overall->setValue(0);
-    m_overall->setFormat(tr("Idle"));
-    m_overall->setTextVisible(true);
-    m_current = new QProgressBar(this);
-    m_current->setRange(0, 1);
-    m_current->setValue(0);
-    m_current->setFormat(QString());
-    m_current->setTextVisible(true);
+    m_overall = ProgressFormat::newBar(tr("Idle"), this);
+    m_current = ProgressFormat::newBar(QString(), this);
     m_eta = new QLabel(this);
     m_eta->setMinimumWidth(220);
 
@@ -493,10 +474,7 @@ void SweepPage::onRunStarting(int index, int total, const QString &name)
 
 void SweepPage::onBatch(const BatchProgress &p)
 {
-    const int total = int(qMin<qint64>(p.totalSteps, std::numeric_limits<int>::max()));
-    if (m_current->maximum() != total)
-        m_current->setRange(0, qMax(1, total));
-    m_current->setValue(int(qMin<qint64>(p.step, total)));
+    ProgressFormat::showSteps(m_current, p.step, p.totalSteps);
     const int epochs = m_points.value(m_currentIndex).config.epochs;
     m_current->setFormat(tr("Epoch %1/%2 · batch %3/%4").arg(p.epoch).arg(epochs).arg(p.batch).arg(p.batchesPerEpoch));
     // Whole sweep done so far, counting the current run's steps; assumes runs of similar cost.
@@ -504,7 +482,7 @@ void SweepPage::onBatch(const BatchProgress &p)
     const double done = (m_currentIndex + runFraction) / qMax(1, m_total);
     const double elapsed = m_sinceStart.elapsed() / 1000.0;
     const double eta = done > 0.005 ? elapsed * (1 - done) / done : -1;
-    m_eta->setText(tr("%1 elapsed · about %2 left").arg(formatDuration(elapsed), formatDuration(eta)));
+    m_eta->setText(tr("%1 elapsed · about %2 left").arg(ProgressFormat::duration(elapsed), ProgressFormat::duration(eta)));
 }
 
 void SweepPage::onRunEnded(int index, const RunRecord &record)
@@ -526,7 +504,7 @@ void SweepPage::onFinished(const QString &summaryPath, bool cancelled)
     m_current->setValue(m_current->maximum());
     m_current->setFormat(QString());
     m_eta->setText(tr("%1 in total · summary %2")
-                       .arg(formatDuration(m_sinceStart.elapsed() / 1000.0), QDir::toNativeSeparators(summaryPath)));
+                       .arg(ProgressFormat::duration(m_sinceStart.elapsed() / 1000.0), QDir::toNativeSeparators(summaryPath)));
     m_eta->setToolTip(QDir::toNativeSeparators(summaryPath));
     m_currentIndex = qMax(m_currentIndex, 0);
     fillTable();

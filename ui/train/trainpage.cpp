@@ -7,6 +7,7 @@
 #include "charts/firstlayerweightsview.h"
 #include "charts/losschart.h"
 #include "charts/testerrorchart.h"
+#include "common/progressformat.h"
 #include "common/laberror.h"
 #include "data/dataset.h"
 #include "experiment/runstore.h"
@@ -28,21 +29,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
-#include <cmath>
-
 namespace lab {
-
-namespace {
-QString formatDuration(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0)
-        return QStringLiteral("–");
-    const qint64 s = qint64(std::llround(seconds));
-    if (s >= 3600)
-        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-} // namespace
 
 TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
 {
@@ -61,11 +48,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_exportAll->setToolTip(tr("Write every chart (loss, accuracy, test error, confusion, diagnostics, weights) as PNG "
                                "into the run's folder"));
 
-    m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-    m_progress->setFormat(tr("Idle"));
-    m_progress->setTextVisible(true);
+    m_progress = ProgressFormat::newBar(tr("Idle"), this);
     m_speed = new QLabel(this);
     m_speed->setMinimumWidth(260);
     m_banner = new QLabel(this);
@@ -276,10 +259,7 @@ void TrainPage::onBatches(const QVector<BatchProgress> &steps)
     const BatchProgress &p = steps.last();
     m_lastBatch = p;
     // The bar counts steps; the text says where in the run we are.
-    const int total = int(qMin<qint64>(p.totalSteps, std::numeric_limits<int>::max()));
-    if (m_progress->maximum() != total)
-        m_progress->setRange(0, qMax(1, total));
-    m_progress->setValue(int(qMin<qint64>(p.step, total)));
+    ProgressFormat::showSteps(m_progress, p.step, p.totalSteps);
     QString format = tr("Epoch %1/%2 · batch %3/%4 · loss %5")
                          .arg(p.epoch).arg(m_request.config.epochs).arg(p.batch).arg(p.batchesPerEpoch)
                          .arg(p.loss, 0, 'f', 4);
@@ -295,7 +275,7 @@ void TrainPage::onBatches(const QVector<BatchProgress> &steps)
     const double remainingSamples = double(p.totalSteps - p.step) * m_request.config.batchSize;
     const int remainingEpochs = m_request.config.epochs - p.epoch + 1;
     const double eta = p.samplesPerSecond > 0 ? remainingSamples / p.samplesPerSecond + remainingEpochs * evalPerEpoch : -1;
-    m_speed->setText(tr("%1 samples/s · %2 left").arg(QLocale().toString(qint64(p.samplesPerSecond)), formatDuration(eta)));
+    m_speed->setText(tr("%1 samples/s · %2 left").arg(QLocale().toString(qint64(p.samplesPerSecond)), ProgressFormat::duration(eta)));
 }
 
 void TrainPage::onEpoch(const EpochMetrics &metrics)
@@ -361,7 +341,7 @@ void TrainPage::onEnded(const RunRecord &record)
                       .arg(record.completedEpochs())
                       .arg(locale.toString(record.testAccuracy, 'f', 2), locale.toString(record.bestTestAccuracy, 'f', 2))
                       .arg(record.bestEpoch)
-                      .arg(locale.toString(record.trainAccuracy, 'f', 2), formatDuration(record.trainSeconds),
+                      .arg(locale.toString(record.trainAccuracy, 'f', 2), ProgressFormat::duration(record.trainSeconds),
                            QDir::toNativeSeparators(record.folder)),
                   QStringLiteral("ok"));
         break;
