@@ -7,22 +7,12 @@
 
 namespace lab {
 
-void SweepSession::ThreadStopper::operator()(QThread *thread) const
-{
-    thread->quit();
-    thread->wait();
-    delete thread;
-}
-
-SweepSession::SweepSession(QObject *parent) : QObject(parent)
+SweepSession::SweepSession(QObject *parent)
+    : QObject(parent), m_worker(new SweepWorker), m_thread(m_worker, QStringLiteral("sweep"))
 {
     qRegisterMetaType<lab::RunRecord>();
     qRegisterMetaType<lab::BatchProgress>();
 
-    m_thread.reset(new QThread);
-    m_thread->setObjectName(QStringLiteral("sweep"));
-    m_worker = new SweepWorker;
-    m_worker->moveToThread(m_thread.get());
     // Cross-thread connections: queued, so everything below runs on the GUI thread.
     connect(m_worker, &SweepWorker::runStarting, this, &SweepSession::runStarting);
     connect(m_worker, &SweepWorker::batchProgress, this, &SweepSession::batchProgress);
@@ -36,15 +26,14 @@ SweepSession::SweepSession(QObject *parent) : QObject(parent)
         setRunning(false);
         Q_EMIT failed(message);
     });
-    m_thread->start();
+    m_thread.start();
 }
 
 SweepSession::~SweepSession()
 {
     if (m_control)
         m_control->requestCancel();
-    m_thread.reset();   // quit + wait: the current run returns at its next batch
-    delete m_worker;    // its thread has finished: safe to delete here
+    m_thread.stop();   // quit + wait (the current run returns at its next batch), then delete the worker
 }
 
 bool SweepSession::start(const Sweep &sweep, const QString &dataFolder, const QString &runsFolder)

@@ -3,9 +3,9 @@
 #include "experiment/runrecord.h"
 #include "experiment/sweep.h"
 #include "train/epochmetrics.h"
+#include "training/workerthread.h"
 
 #include <QObject>
-#include <QThread>
 
 #include <memory>
 
@@ -45,15 +45,10 @@ Q_SIGNALS:
     void stateChanged();
 
 private:
-    struct ThreadStopper
-    {
-        void operator()(QThread *thread) const;
-    };
-
     void setRunning(bool running);
 
-    std::unique_ptr<QThread, ThreadStopper> m_thread;
-    SweepWorker *m_worker = nullptr;   // lives on m_thread; deleted after it stopped
+    SweepWorker *m_worker;   // lives on m_thread, which deletes it after the thread stopped
+    WorkerThread m_thread;
     std::shared_ptr<RunControl> m_control;
     bool m_running = false;
 };

@@ -7,24 +7,14 @@
 
 namespace lab {
 
-void TrainingSession::ThreadStopper::operator()(QThread *thread) const
-{
-    thread->quit();
-    thread->wait();
-    delete thread;
-}
-
-TrainingSession::TrainingSession(QObject *parent) : QObject(parent)
+TrainingSession::TrainingSession(QObject *parent)
+    : QObject(parent), m_worker(new TrainingWorker), m_thread(m_worker, QStringLiteral("training"))
 {
     qRegisterMetaType<lab::RunRecord>();
     qRegisterMetaType<lab::EpochMetrics>();
     qRegisterMetaType<lab::BatchProgress>();
     qRegisterMetaType<QVector<lab::BatchProgress>>();
 
-    m_thread.reset(new QThread);
-    m_thread->setObjectName(QStringLiteral("training"));
-    m_worker = new TrainingWorker;
-    m_worker->moveToThread(m_thread.get());
     // Cross-thread connections: Qt queues them, so the slots run on the GUI thread.
     connect(m_worker, &TrainingWorker::started, this, &TrainingSession::started);
     connect(m_worker, &TrainingWorker::batches, this, &TrainingSession::batches);
@@ -37,15 +27,14 @@ TrainingSession::TrainingSession(QObject *parent) : QObject(parent)
         setRunning(false);
         Q_EMIT failed(message);
     });
-    m_thread->start();
+    m_thread.start();
 }
 
 TrainingSession::~TrainingSession()
 {
     if (m_control)
         m_control->requestCancel();   // also wakes a paused trainer
-    m_thread.reset();                  // quit + wait: the run returns at its next batch
-    delete m_worker;                   // its thread has finished: safe to delete here
+    m_thread.stop();                   // quit + wait (the run returns at its next batch), then delete the worker
 }
 
 bool TrainingSession::start(const RunRequest &request)

@@ -3,9 +3,9 @@
 #include "experiment/experimentrunner.h"
 #include "experiment/runrecord.h"
 #include "train/epochmetrics.h"
+#include "training/workerthread.h"
 
 #include <QObject>
-#include <QThread>
 #include <QVector>
 
 #include <memory>
@@ -53,15 +53,10 @@ Q_SIGNALS:
     void stateChanged();
 
 private:
-    struct ThreadStopper
-    {
-        void operator()(QThread *thread) const;
-    };
-
     void setRunning(bool running);
 
-    std::unique_ptr<QThread, ThreadStopper> m_thread;
-    TrainingWorker *m_worker = nullptr;          // lives on m_thread; deleted after it stopped
+    TrainingWorker *m_worker;   // lives on m_thread, which deletes it after the thread stopped
+    WorkerThread m_thread;
     std::shared_ptr<RunControl> m_control;
     bool m_running = false;
     bool m_paused = false;
