@@ -1,5 +1,6 @@
 #pragma once
 
+#include "charts/epochcurves.h"
 #include "charts/xychartwidget.h"
 #include "experiment/runrecord.h"
 #include "train/epochmetrics.h"
@@ -26,12 +27,7 @@ protected:
 
 private:
     int m_plannedEpochs = 1;
-    QVector<QPointF> m_train;
-    QVector<QPointF> m_test;
-    QVector<QPointF> m_validation;
-    QLineSeries *m_trainSeries;
-    QLineSeries *m_testSeries;
-    QLineSeries *m_validationSeries;
+    EpochCurves m_curves;
 };
 
 } // namespace lab

@@ -1,5 +1,6 @@
 #include "charts/diagnosticschart.h"
 
+#include "charts/epochcurves.h"
 #include "model/shapeinference.h"
 
 #include <QAction>
@@ -126,7 +127,7 @@ void DiagnosticsChart::addEpoch(const EpochMetrics &metrics)
 
 void DiagnosticsChart::showRecord(const RunRecord &record)
 {
-    reset(record.spec, qMax(record.config.epochs, record.completedEpochs()));
+    reset(record.spec, EpochCurves::plannedEpochs(record));
     for (const EpochMetrics &m : record.epochs)
         addEpoch(m);
     refreshNow();

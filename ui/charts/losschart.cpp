@@ -26,9 +26,9 @@ LossChart::LossChart(QWidget *parent) : XyChartWidget(QStringLiteral("loss"), tr
     QColor faint(31, 119, 180, 45);
     m_rawSeries = addLineSeries(rawName(), faint, 1.0);
     m_smoothSeries = addLineSeries(smoothName(), QColor(31, 119, 180), 2.0);
-    m_trainSeries = addLineSeries(trainName(), QColor(44, 160, 44), 2.0, true);
-    m_testSeries = addLineSeries(testName(), QColor(255, 127, 14), 2.0, true);
-    m_validationSeries = addLineSeries(tr("validation loss (epoch)"), QColor(148, 103, 189), 2.0, true);
+    QLineSeries *train = addLineSeries(trainName(), QColor(44, 160, 44), 2.0, true);
+    QLineSeries *test = addLineSeries(testName(), QColor(255, 127, 14), 2.0, true);
+    m_curves.setSeries(train, test, addLineSeries(tr("validation loss (epoch)"), QColor(148, 103, 189), 2.0, true));
     reset(1);
 }
 
@@ -40,9 +40,7 @@ void LossChart::reset(int plannedEpochs)
     m_emaWeight = 0;
     m_raw.clear();
     m_smooth.clear();
-    m_train.clear();
-    m_test.clear();
-    m_validation.clear();
+    m_curves.clear();
     m_lrChanges.clear();
     refreshNow();
 }
@@ -76,10 +74,7 @@ void LossChart::addBatches(const QVector<BatchProgress> &steps)
 
 void LossChart::addEpoch(const EpochMetrics &m)
 {
-    m_train.append(QPointF(m.epoch, m.trainLoss));
-    m_test.append(QPointF(m.epoch, m.testLoss));
-    if (m.validationLoss >= 0)
-        m_validation.append(QPointF(m.epoch, m.validationLoss));
+    m_curves.append(m.epoch, m.trainLoss, m.testLoss, m.validationLoss >= 0, m.validationLoss);
     scheduleRefresh();
 }
 
@@ -99,7 +94,7 @@ void LossChart::setLrChanges(const QVector<LrChange> &changes)
 
 void LossChart::showRecord(const RunRecord &record)
 {
-    reset(qMax(record.config.epochs, record.completedEpochs()));
+    reset(EpochCurves::plannedEpochs(record));
     // Steps per epoch from the config; the record does not keep the training set size.
     qint64 totalSteps = qint64(record.batchLosses.size()) * qMax(1, record.batchLossStride);
     m_batchesPerEpoch = record.completedEpochs() > 0 ? int(qMax<qint64>(1, totalSteps / record.completedEpochs())) : 1;
@@ -134,23 +129,20 @@ void LossChart::refresh()
 {
     replaceThinned(m_rawSeries, m_raw);
     replaceThinned(m_smoothSeries, m_smooth);
-    m_trainSeries->replace(QList<QPointF>(m_train.cbegin(), m_train.cend()));
-    m_testSeries->replace(QList<QPointF>(m_test.cbegin(), m_test.cend()));
-    m_validationSeries->replace(QList<QPointF>(m_validation.cbegin(), m_validation.cend()));
-    m_validationSeries->setVisible(!m_validation.isEmpty());
+    m_curves.push();
 
     double lo = std::numeric_limits<double>::max(), hi = 0;
-    auto scan = [&](const QVector<QPointF> &v) {
-        for (const QPointF &p : v) {
-            if (p.y() > 0)
-                lo = qMin(lo, p.y());
-            hi = qMax(hi, p.y());
-        }
+    auto include = [&lo, &hi](const QPointF &p) {
+        if (p.y() > 0)
+            lo = qMin(lo, p.y());
+        hi = qMax(hi, p.y());
+    };
+    auto scan = [&include](const QVector<QPointF> &v) {
+        for (const QPointF &p : v)
+            include(p);
     };
     scan(m_smooth);
-    scan(m_train);
-    scan(m_test);
-    scan(m_validation);
+    m_curves.forEachPoint(include);
     // The raw series can spike far above everything else; let it widen the range only on log scale.
     if (yLogScale())
         scan(m_raw);

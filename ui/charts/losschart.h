@@ -1,5 +1,6 @@
 #pragma once
 
+#include "charts/epochcurves.h"
 #include "charts/xychartwidget.h"
 #include "experiment/runrecord.h"
 #include "train/epochmetrics.h"
@@ -56,15 +57,10 @@ private:
     double m_emaWeight = 0;
     QVector<QPointF> m_raw;
     QVector<QPointF> m_smooth;
-    QVector<QPointF> m_train;
-    QVector<QPointF> m_test;
-    QVector<QPointF> m_validation;
     QVector<QPair<qint64, double>> m_lrChanges;
     QLineSeries *m_rawSeries;
     QLineSeries *m_smoothSeries;
-    QLineSeries *m_trainSeries;
-    QLineSeries *m_testSeries;
-    QLineSeries *m_validationSeries;
+    EpochCurves m_curves;
     QList<QLineSeries *> m_lrSeries;
 };
 

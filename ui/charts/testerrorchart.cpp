@@ -27,9 +27,9 @@ TestErrorChart::TestErrorChart(QWidget *parent)
     : XyChartWidget(QStringLiteral("test-error"), tr("Test error vs. published results"), parent)
 {
     setAxisTitles(tr("epoch"), tr("error % (log)"));
-    m_trainSeries = addLineSeries(trainName(), QColor(44, 160, 44), 2.0, true);
-    m_testSeries = addLineSeries(testName(), QColor(255, 127, 14), 2.5, true);
-    m_validationSeries = addLineSeries(tr("validation error"), QColor(148, 103, 189), 2.0, true);
+    QLineSeries *train = addLineSeries(trainName(), QColor(44, 160, 44), 2.0, true);
+    QLineSeries *test = addLineSeries(testName(), QColor(255, 127, 14), 2.5, true);
+    m_curves.setSeries(train, test, addLineSeries(tr("validation error"), QColor(148, 103, 189), 2.0, true));
     setYLogScale(true);
     // The in-plot labels get shorter when the plot gets narrow.
     connect(chart(), &QChart::plotAreaChanged, this, [this] { scheduleRefresh(); });
@@ -53,24 +53,20 @@ TestErrorChart::TestErrorChart(QWidget *parent)
 void TestErrorChart::reset(int plannedEpochs)
 {
     m_plannedEpochs = qMax(1, plannedEpochs);
-    m_train.clear();
-    m_test.clear();
-    m_validation.clear();
+    m_curves.clear();
     refreshNow();
 }
 
 void TestErrorChart::addEpoch(const EpochMetrics &m)
 {
-    m_train.append(QPointF(m.epoch, errorOf(m.trainAccuracy)));
-    m_test.append(QPointF(m.epoch, errorOf(m.testAccuracy)));
-    if (m.validationAccuracy >= 0)
-        m_validation.append(QPointF(m.epoch, errorOf(m.validationAccuracy)));
+    m_curves.append(m.epoch, errorOf(m.trainAccuracy), errorOf(m.testAccuracy), m.validationAccuracy >= 0,
+                    errorOf(m.validationAccuracy));
     scheduleRefresh();
 }
 
 void TestErrorChart::showRecord(const RunRecord &record)
 {
-    reset(qMax(record.config.epochs, record.completedEpochs()));
+    reset(EpochCurves::plannedEpochs(record));
     for (const EpochMetrics &m : record.epochs)
         addEpoch(m);
     refreshNow();
@@ -151,17 +147,13 @@ void TestErrorChart::addContextActions(QMenu *menu)
 
 void TestErrorChart::refresh()
 {
-    m_trainSeries->replace(QList<QPointF>(m_train.cbegin(), m_train.cend()));
-    m_testSeries->replace(QList<QPointF>(m_test.cbegin(), m_test.cend()));
-    m_validationSeries->replace(QList<QPointF>(m_validation.cbegin(), m_validation.cend()));
-    m_validationSeries->setVisible(!m_validation.isEmpty());
+    m_curves.push();
 
     double lo = std::numeric_limits<double>::max(), hi = 0;
-    for (const QVector<QPointF> *v : {&m_train, &m_test, &m_validation})
-        for (const QPointF &p : *v) {
-            lo = qMin(lo, p.y());
-            hi = qMax(hi, p.y());
-        }
+    m_curves.forEachPoint([&lo, &hi](const QPointF &p) {
+        lo = qMin(lo, p.y());
+        hi = qMax(hi, p.y());
+    });
     const QVector<Line> refs = m_referencesVisible ? lines() : QVector<Line>();
     for (const Line &l : refs) {
         lo = qMin(lo, l.error);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "charts/epochcurves.h"
 #include "charts/xychartwidget.h"
 #include "experiment/referenceresults.h"
 #include "experiment/runrecord.h"
@@ -61,12 +62,7 @@ private:
     QVector<Line> lines() const;
 
     int m_plannedEpochs = 1;
-    QVector<QPointF> m_train;
-    QVector<QPointF> m_test;
-    QVector<QPointF> m_validation;
-    QLineSeries *m_trainSeries;
-    QLineSeries *m_testSeries;
-    QLineSeries *m_validationSeries;
+    EpochCurves m_curves;
     QVector<ReferenceResult> m_references;
     bool m_referencesVisible = true;
     QList<QLineSeries *> m_referenceSeries;
