@@ -1,9 +1,9 @@
 #include "experiment/runrecord.h"
 
 #include "common/atomicfile.h"
+#include "common/jsonfile.h"
 #include "common/laberror.h"
 
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -166,14 +166,7 @@ RunRecord RunRecord::fromJson(const QJsonObject &json, const QString &where)
 
 RunRecord RunRecord::load(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw LabError(QStringLiteral("%1: cannot open run record: %2").arg(path, file.errorString()));
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        throw LabError(QStringLiteral("%1: not a valid JSON run record (%2)").arg(path, error.errorString()));
-    RunRecord r = fromJson(doc.object(), path);
+    RunRecord r = fromJson(JsonFile::readObject(path, QStringLiteral("run record")), path);
     r.folder = QFileInfo(path).absolutePath();
     r.id = QFileInfo(r.folder).fileName();
     return r;

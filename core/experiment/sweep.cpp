@@ -1,6 +1,7 @@
 #include "experiment/sweep.h"
 
 #include "common/atomicfile.h"
+#include "common/jsonfile.h"
 #include "common/laberror.h"
 #include "data/datalocator.h"
 #include "experiment/experimentrunner.h"
@@ -10,7 +11,6 @@
 
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cmath>
@@ -134,14 +134,7 @@ Sweep Sweep::fromJson(const QJsonObject &json, const QString &where)
 
 Sweep Sweep::fromFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw LabError(QStringLiteral("%1: cannot open sweep file: %2").arg(path, file.errorString()));
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        throw LabError(QStringLiteral("%1: not a valid JSON sweep (%2)").arg(path, error.errorString()));
-    return fromJson(doc.object(), path);
+    return fromJson(JsonFile::readObject(path, QStringLiteral("sweep file")), path);
 }
 
 QJsonObject Sweep::toJson() const

@@ -1,10 +1,9 @@
 #include "model/networkspec.h"
 
+#include "common/jsonfile.h"
 #include "common/laberror.h"
 
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 
 namespace lab {
 
@@ -161,16 +160,7 @@ NetworkSpec NetworkSpec::fromJson(const QJsonObject &json, const QString &where)
 
 NetworkSpec NetworkSpec::fromFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw LabError(QStringLiteral("%1: cannot open spec file: %2").arg(path, file.errorString()));
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
-    if (error.error != QJsonParseError::NoError)
-        throw LabError(QStringLiteral("%1: not valid JSON at offset %2: %3").arg(path).arg(error.offset).arg(error.errorString()));
-    if (!doc.isObject())
-        throw LabError(QStringLiteral("%1: expected a JSON object with \"layers\"").arg(path));
-    return fromJson(doc.object(), path);
+    return fromJson(JsonFile::readObject(path, QStringLiteral("spec file")), path);
 }
 
 bool NetworkSpec::operator==(const NetworkSpec &o) const
