@@ -6,15 +6,14 @@
 #include "charts/losschart.h"
 #include "charts/overlaychart.h"
 #include "runs/runtablemodel.h"
+#include "uitestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QSet>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -84,10 +83,7 @@ class TestUiCharts : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("MnistLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_uicharts"));
-        QSettings().clear();
+        UiTestSupport::isolateSettings(QStringLiteral("tst_uicharts"));
     }
 
     void lossChartFillsFromBuffers()

@@ -3,15 +3,14 @@
 #include "design/hyperparameterform.h"
 #include "design/layertablemodel.h"
 #include "experiment/preset.h"
+#include "uitestsupport.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QLineEdit>
 #include <QMenu>
-#include <QSettings>
 #include <QSpinBox>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 #include <QUndoStack>
 
@@ -24,10 +23,7 @@ class TestUiDesign : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("MnistLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_uidesign"));
-        QSettings().clear();
+        UiTestSupport::isolateSettings(QStringLiteral("tst_uidesign"));
     }
 
     void modelPassesTester()

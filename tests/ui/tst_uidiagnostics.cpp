@@ -17,6 +17,7 @@
 #include "train/lrschedule.h"
 #include "train/trainer.h"
 #include "train/trainpage.h"
+#include "uitestsupport.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -25,10 +26,8 @@
 #include <QImage>
 #include <QPushButton>
 #include <QSet>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -109,10 +108,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("MnistLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_uidiagnostics"));
-        QSettings().clear();
+        UiTestSupport::isolateSettings(QStringLiteral("tst_uidiagnostics"));
         QVERIFY(m_dir.isValid());
         m_data = m_dir.filePath(QStringLiteral("data"));
         TestData::writeSyntheticMnist(m_data, 600, 200);

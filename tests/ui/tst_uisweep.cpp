@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "sweeps/sweeppage.h"
 #include "testdata.h"
+#include "uitestsupport.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,11 +19,9 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -99,10 +98,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("MnistLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_uisweep"));
-        QSettings().clear();
+        UiTestSupport::isolateSettings(QStringLiteral("tst_uisweep"));
         QVERIFY(m_data.isValid() && m_files.isValid());
         TestData::writeSyntheticMnist(m_data.path(), 1000, 200);
     }
