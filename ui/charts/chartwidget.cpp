@@ -5,12 +5,18 @@
 
 #include <QAction>
 #include <QBuffer>
+#include <QChart>
+#include <QChartView>
 #include <QContextMenuEvent>
 #include <QDir>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
 
 namespace lab {
 
@@ -70,5 +76,41 @@ void ChartWidget::contextMenuEvent(QContextMenuEvent *event)
 }
 
 void ChartWidget::addContextActions(QMenu *) {}
+
+QChartView *ChartWidget::showChart(QChart *chart, const QSize &minimumSize)
+{
+    // Animations would replay on every data change: off.
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    auto *view = new QChartView(chart, this);
+    view->setRenderHint(QPainter::Antialiasing);
+    // Partial updates leave stale point markers behind when axes rescale; charts are small.
+    view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
+    view->setContextMenuPolicy(Qt::NoContextMenu);   // this widget's menu handles it
+    view->setMinimumSize(minimumSize);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view);
+    return view;
+}
+
+void ChartWidget::setNiceRange(QValueAxis *axis, qreal min, qreal max)
+{
+    // The range is widened outwards to whole steps.
+    const qreal raw = (max - min) / 5;
+    const qreal magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    qreal step = magnitude;
+    for (qreal f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        step = f * magnitude;
+        if (step >= raw)
+            break;
+    }
+    const qreal lo = std::floor(min / step + 1e-9) * step;
+    const qreal hi = std::ceil(max / step - 1e-9) * step;
+    axis->setRange(lo, hi);
+    axis->setTickType(QValueAxis::TicksFixed);
+    axis->setTickCount(qBound(2, int(std::lround((hi - lo) / step)) + 1, 12));
+}
 
 } // namespace lab

@@ -7,7 +7,10 @@
 
 QT_BEGIN_NAMESPACE
 class QAction;
+class QChart;
+class QChartView;
 class QMenu;
+class QValueAxis;
 QT_END_NAMESPACE
 
 namespace lab {
@@ -32,6 +35,11 @@ public:
     bool exportPng(const QString &path, const QSize &size, QString *error = nullptr);
     /** The "Export PNG…" action (Ctrl+E while the chart has focus); menus may show it too. */
     QAction *exportAction() const { return m_exportAction; }
+    /**
+     * Round ticks on `axis` (a step of 1, 2, 2.5 or 5 × 10^k, 4–8 intervals), the range
+     * widened outwards to whole steps; needs max > min.
+     */
+    static void setNiceRange(QValueAxis *axis, qreal min, qreal max);
 
 public Q_SLOTS:
     /** Asks for a file and a size, then exports; errors are shown in a message box. */
@@ -41,6 +49,12 @@ protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     /** Subclasses add their own entries (log scale, normalise…) to the context menu. */
     virtual void addContextActions(QMenu *menu);
+
+    /**
+     * For the Qt Charts based charts: gives `chart` the lab's look (no animation, legend
+     * below, thin margins) and fills this widget with an antialiased view of it.
+     */
+    QChartView *showChart(QChart *chart, const QSize &minimumSize);
 
 private:
     QString m_exportName;

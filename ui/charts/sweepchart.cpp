@@ -12,10 +12,8 @@
 #include <QMenu>
 #include <QPainter>
 #include <QValueAxis>
-#include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 namespace lab {
@@ -26,24 +24,12 @@ const QList<QColor> lineColors = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0
                                QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
                                QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f)};
 
-// Round ticks (1, 2, 2.5 or 5 × 10^k, 4–8 intervals) with the range widened to whole steps.
-void setNiceRange(QValueAxis *axis, double min, double max)
+// Round ticks, also for a single x value or a flat metric (max == min).
+void setRoundRange(QValueAxis *axis, double min, double max)
 {
     if (!(max > min))
         max = min + 1;
-    const double raw = (max - min) / 5;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = magnitude;
-    for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        step = f * magnitude;
-        if (step >= raw)
-            break;
-    }
-    const double lo = std::floor(min / step + 1e-9) * step;
-    const double hi = std::ceil(max / step - 1e-9) * step;
-    axis->setRange(lo, hi);
-    axis->setTickType(QValueAxis::TicksFixed);
-    axis->setTickCount(qBound(2, int(std::lround((hi - lo) / step)) + 1, 12));
+    ChartWidget::setNiceRange(axis, min, max);
 }
 
 bool isNumber(const QString &s)
@@ -58,17 +44,7 @@ bool isNumber(const QString &s)
 SweepChart::SweepChart(QWidget *parent) : ChartWidget(QStringLiteral("sweep"), parent)
 {
     m_chart = new QChart;
-    m_chart->setAnimationOptions(QChart::NoAnimation);
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
-    m_view = new QChartView(m_chart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
-    m_view->setContextMenuPolicy(Qt::NoContextMenu);   // ChartWidget's menu handles it
-    m_view->setMinimumSize(320, 240);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+    m_view = showChart(m_chart, QSize(320, 240));
     rebuild();
 }
 
@@ -240,7 +216,7 @@ void SweepChart::rebuild()
         auto *axis = new QValueAxis;
         axis->setLabelFormat(QStringLiteral("%.4g"));
         const double pad = (xMax - xMin) * 0.04;
-        setNiceRange(axis, xMin - pad, xMax + pad);
+        setRoundRange(axis, xMin - pad, xMax + pad);
         x = axis;
     }
     x->setTitleText(xName);
@@ -303,7 +279,7 @@ void SweepChart::rebuild()
         if (yMin < 0 && m_metric != u"final_train_loss")
             yMin = 0;
     }
-    setNiceRange(y, yMin, yMax);
+    setRoundRange(y, yMin, yMax);
     m_chart->legend()->setVisible(m_lines.size() > 1);
 }
 

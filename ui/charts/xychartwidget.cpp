@@ -7,9 +7,7 @@
 #include <QLogValueAxis>
 #include <QPainter>
 #include <QValueAxis>
-#include <QVBoxLayout>
 
-#include <cmath>
 
 namespace lab {
 
@@ -18,10 +16,6 @@ XyChartWidget::XyChartWidget(const QString &exportName, const QString &title, QW
 {
     m_chart = new QChart;
     m_chart->setTitle(title);
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
-    // Animations would replay on every replace(): off.
-    m_chart->setAnimationOptions(QChart::NoAnimation);
     auto *x = new QValueAxis;
     x->setLabelFormat(QStringLiteral("%.4g"));
     auto *y = new QValueAxis;
@@ -37,15 +31,7 @@ XyChartWidget::XyChartWidget(const QString &exportName, const QString &title, QW
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
 
-    m_view = new QChartView(m_chart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
-    // Partial updates leave stale point markers behind when axes rescale; charts are small.
-    m_view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
-    m_view->setContextMenuPolicy(Qt::NoContextMenu);   // ChartWidget's menu handles it
-    m_view->setMinimumSize(240, 180);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+    m_view = showChart(m_chart, QSize(240, 180));
 
     m_timer.setSingleShot(true);
     m_timer.setInterval(refreshMilliseconds);
@@ -112,32 +98,11 @@ void XyChartWidget::replaceThinned(QXYSeries *series, const QVector<QPointF> &po
     series->replace(thin);
 }
 
-namespace {
-// Ticks on round values (0, 0.5, 1…): a step of 1, 2, 2.5 or 5 × 10^k giving 4–8 intervals,
-// and the range widened outwards to whole steps.
-void applyNiceRange(QValueAxis *axis, qreal min, qreal max)
-{
-    const qreal raw = (max - min) / 5;
-    const qreal magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    qreal step = magnitude;
-    for (qreal f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        step = f * magnitude;
-        if (step >= raw)
-            break;
-    }
-    const qreal lo = std::floor(min / step + 1e-9) * step;
-    const qreal hi = std::ceil(max / step - 1e-9) * step;
-    axis->setRange(lo, hi);
-    axis->setTickType(QValueAxis::TicksFixed);
-    axis->setTickCount(qBound(2, int(std::lround((hi - lo) / step)) + 1, 12));
-}
-} // namespace
-
 void XyChartWidget::setXRange(qreal min, qreal max)
 {
     if (max <= min)
         max = min + 1;
-    applyNiceRange(static_cast<QValueAxis *>(m_xAxis), min, max);
+    setNiceRange(static_cast<QValueAxis *>(m_xAxis), min, max);
 }
 
 void XyChartWidget::setYRange(qreal min, qreal max)
@@ -152,7 +117,7 @@ void XyChartWidget::setYRange(qreal min, qreal max)
     if (m_yLog)
         m_yAxis->setRange(min, max);
     else
-        applyNiceRange(static_cast<QValueAxis *>(m_yAxis), min, max);
+        setNiceRange(static_cast<QValueAxis *>(m_yAxis), min, max);
 }
 
 void XyChartWidget::setYLogScale(bool log)
