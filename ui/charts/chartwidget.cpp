@@ -77,6 +77,14 @@ void ChartWidget::contextMenuEvent(QContextMenuEvent *event)
 
 void ChartWidget::addContextActions(QMenu *) {}
 
+QAction *ChartWidget::addCheckableAction(QMenu *menu, const QString &text, bool checked)
+{
+    QAction *action = menu->addAction(text);
+    action->setCheckable(true);
+    action->setChecked(checked);
+    return action;
+}
+
 QChartView *ChartWidget::showChart(QChart *chart, const QSize &minimumSize)
 {
     // Animations would replay on every data change: off.

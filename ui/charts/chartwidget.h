@@ -49,6 +49,8 @@ protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     /** Subclasses add their own entries (log scale, normalise…) to the context menu. */
     virtual void addContextActions(QMenu *menu);
+    /** Adds a checkable entry `text` to `menu`, checked when `checked`; connect its toggled(bool). */
+    static QAction *addCheckableAction(QMenu *menu, const QString &text, bool checked);
 
     /**
      * For the Qt Charts based charts: gives `chart` the lab's look (no animation, legend

@@ -223,9 +223,7 @@ bool ConfusionHeatmap::event(QEvent *event)
 
 void ConfusionHeatmap::addContextActions(QMenu *menu)
 {
-    QAction *a = menu->addAction(tr("Row-normalised (%)"));
-    a->setCheckable(true);
-    a->setChecked(m_normalized);
+    QAction *a = addCheckableAction(menu, tr("Row-normalised (%)"), m_normalized);
     connect(a, &QAction::toggled, this, &ConfusionHeatmap::setRowNormalized);
 }
 

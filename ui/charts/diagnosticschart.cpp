@@ -147,9 +147,7 @@ void DiagnosticsChart::addContextActions(QMenu *menu)
 {
     if (m_metric == Metric::DeadFraction)
         return;
-    QAction *a = menu->addAction(tr("Log scale"));
-    a->setCheckable(true);
-    a->setChecked(logScale());
+    QAction *a = addCheckableAction(menu, tr("Log scale"), logScale());
     connect(a, &QAction::toggled, this, &DiagnosticsChart::setLogScale);
 }
 

@@ -256,9 +256,7 @@ bool FirstLayerWeightsView::event(QEvent *event)
 
 void FirstLayerWeightsView::addContextActions(QMenu *menu)
 {
-    QAction *a = menu->addAction(tr("Scale each tile separately"));
-    a->setCheckable(true);
-    a->setChecked(m_perUnitScale);
+    QAction *a = addCheckableAction(menu, tr("Scale each tile separately"), m_perUnitScale);
     connect(a, &QAction::toggled, this, &FirstLayerWeightsView::setPerUnitScale);
 }
 

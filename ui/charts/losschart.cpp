@@ -119,9 +119,7 @@ void LossChart::setLogScale(bool log)
 
 void LossChart::addContextActions(QMenu *menu)
 {
-    QAction *a = menu->addAction(tr("Log scale"));
-    a->setCheckable(true);
-    a->setChecked(logScale());
+    QAction *a = addCheckableAction(menu, tr("Log scale"), logScale());
     connect(a, &QAction::toggled, this, &LossChart::setLogScale);
 }
 

@@ -285,9 +285,7 @@ void SweepChart::rebuild()
 
 void SweepChart::addContextActions(QMenu *menu)
 {
-    QAction *log = menu->addAction(tr("Log x axis"));
-    log->setCheckable(true);
-    log->setChecked(xLogScale());
+    QAction *log = addCheckableAction(menu, tr("Log x axis"), xLogScale());
     log->setEnabled(canUseXLogScale());
     connect(log, &QAction::toggled, this, &SweepChart::setXLogScale);
 }

@@ -135,13 +135,9 @@ double TestErrorChart::referenceLevel(const QString &label) const
 
 void TestErrorChart::addContextActions(QMenu *menu)
 {
-    QAction *a = menu->addAction(tr("Show published results"));
-    a->setCheckable(true);
-    a->setChecked(m_referencesVisible);
+    QAction *a = addCheckableAction(menu, tr("Show published results"), m_referencesVisible);
     connect(a, &QAction::toggled, this, &TestErrorChart::setReferencesVisible);
-    QAction *log = menu->addAction(tr("Log scale"));
-    log->setCheckable(true);
-    log->setChecked(yLogScale());
+    QAction *log = addCheckableAction(menu, tr("Log scale"), yLogScale());
     connect(log, &QAction::toggled, this, [this](bool on) { setYLogScale(on); });
 }
 
