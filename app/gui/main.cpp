@@ -2,6 +2,7 @@
 // and shows the main window; everything else lives in labui.
 #include "aboutdialog.h"
 #include "mainwindow.h"
+#include "passiveopenmp.h"
 
 #include "common/laberror.h"
 #include "design/designpage.h"
@@ -28,6 +29,7 @@ void setIdentity()
 
 int main(int argc, char *argv[])
 {
+    restartWithPassiveOpenMp(argv);
     for (int i = 1; i < argc; ++i) {
         // Before QApplication: --version and --help must work without a display.
         if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {

@@ -81,6 +81,8 @@ QJsonObject EnvironmentInfo::collect(int threads)
         {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
         {QStringLiteral("blas"), blasDescription()},
         {QStringLiteral("threads"), threads},
+        // Idle OpenMP threads spin by default; the apps ask for passive (app/passiveopenmp.cpp).
+        {QStringLiteral("openmp_wait_policy"), qEnvironmentVariable("OMP_WAIT_POLICY", QStringLiteral("default"))},
         {QStringLiteral("cores"), int(std::thread::hardware_concurrency())},
         {QStringLiteral("cpu"), cpuModel()},
         {QStringLiteral("os"), QSysInfo::prettyProductName()},

@@ -131,6 +131,29 @@ private Q_SLOTS:
         QCOMPARE(metrics.value(QStringLiteral("test_accuracy")).toDouble(), ended.value(QStringLiteral("test_accuracy")).toDouble());
     }
 
+    // Idle OpenMP threads must sleep, not spin (app/passiveopenmp.cpp): a run records the
+    // policy, set by the program itself when the environment does not; a user's own wins.
+    void openMpWaitPolicyIsPassiveUnlessSet()
+    {
+        for (const QString &preset : {QString(), QStringLiteral("active")}) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove(QStringLiteral("OMP_WAIT_POLICY"));
+            if (!preset.isEmpty())
+                env.insert(QStringLiteral("OMP_WAIT_POLICY"), preset);
+            const Result r = runCli(trainArgs({QStringLiteral("--layers"), QStringLiteral("784-10"), QStringLiteral("--epochs"),
+                                               QStringLiteral("1"), QStringLiteral("--max-batches"), QStringLiteral("2"),
+                                               QStringLiteral("--json")}), env);
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            const QString folder =
+                QJsonDocument::fromJson(r.out.trimmed().split(u'\n').last().toUtf8()).object().value(QStringLiteral("folder")).toString();
+            QFile file(folder + QStringLiteral("/record.json"));
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(folder));
+            const QJsonObject environment = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("environment")).toObject();
+            QCOMPARE(environment.value(QStringLiteral("openmp_wait_policy")).toString(),
+                     preset.isEmpty() ? QStringLiteral("passive") : preset);
+        }
+    }
+
     void presetsListTheBlog()
     {
         const Result r = runCli({QStringLiteral("presets")});
