@@ -11,6 +11,7 @@
 #include <QMenu>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -111,8 +112,12 @@ QVector<TestErrorChart::Line> TestErrorChart::lines() const
         const QString tail = tr("%1% (%2)").arg(QString::number(out[i].error, 'g', 3),
                                                 out[i].augmented ? tr("augmented") : tr("no augmentation"));
         out[i].label = whats[i].join(QStringLiteral(" / ")) + QStringLiteral(" — ") + tail;
-        out[i].shortLabel = sources[i].join(QStringLiteral(" / ")) + QStringLiteral(" ") + tail;
+        // Narrow plots: the line's style already says augmented (teal dash-dot) or not (grey dash).
+        out[i].shortLabel = sources[i].join(QStringLiteral(" / ")) + QStringLiteral(" ")
+                            + QString::number(out[i].error, 'g', 3) + u'%' + (out[i].augmented ? tr(" aug.") : QString());
     }
+    // From the largest error down, so the label places below cycle through neighbouring lines.
+    std::stable_sort(out.begin(), out.end(), [](const Line &a, const Line &b) { return a.error > b.error; });
     return out;
 }
 
@@ -199,8 +204,12 @@ void TestErrorChart::refresh()
         s->setName(l.label);
         s->setPointLabelsColor(colour);
         s->setPointLabelsFormat(compact ? l.shortLabel : l.label);
-        // Labels alternate between two places so neighbouring lines (1.6% and 1.68%) stay readable.
-        const double labelX = xMax * (i % 2 == 0 ? 0.30 : 0.72);
+        // Lines close to a neighbour (the cluster between 0.95% and 1.68%) cycle their labels
+        // through three places so neighbours never share one; a line on its own gets the
+        // middle, where a long label is not cut at the plot's edge.
+        const bool nearAbove = i > 0 && refs.at(i - 1).error / l.error < 1.5;
+        const bool nearBelow = i + 1 < refs.size() && l.error / refs.at(i + 1).error < 1.5;
+        const double labelX = !nearAbove && !nearBelow ? xMax * 0.5 : xMax * (i % 3 == 0 ? 0.17 : i % 3 == 1 ? 0.5 : 0.83);
         s->replace(QList<QPointF>{QPointF(0, l.error), QPointF(labelX, l.error), QPointF(xMax, l.error)});
         s->setPointConfiguration(0, QXYSeries::PointConfiguration::LabelVisibility, false);
         s->setPointConfiguration(2, QXYSeries::PointConfiguration::LabelVisibility, false);
