@@ -210,6 +210,13 @@ private Q_SLOTS:
         QVERIFY(QDir(runs.filePath(QStringLiteral("sweeps"))).entryList({QStringLiteral("*.json")}).size() == 1);
         QCOMPARE(page.runTable()->item(3, page.runTable()->columnCount() - 2)->text(), QStringLiteral("finished"));
 
+        // A test-error sweep is drawn beside train error by default (dashed), each line its own metric's summary.
+        QCOMPARE(page.comparisonBox()->currentText(), QStringLiteral("train_error"));
+        QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("Test error (%)"), QStringLiteral("Train error (%)")}));
+        compareWithSummary(page, QStringLiteral("test_error"), QStringLiteral("Test error (%)"), -1);
+        compareWithSummary(page, QStringLiteral("train_error"), QStringLiteral("Train error (%)"), -1);
+        page.comparisonBox()->setCurrentIndex(0);   // none
+
         // One line, two points (one per width), mean ± std over the two seeds.
         const QStringList names = page.chart()->seriesNames();
         QCOMPARE(names.size(), 1);
@@ -244,6 +251,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 60000);
         QVERIFY(failed.isEmpty());
         QCOMPARE(runCount(runs.path()), 4);
+        page.comparisonBox()->setCurrentIndex(0);   // the metric alone: one line per learning rate
         QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("learning_rate=0.001"), QStringLiteral("learning_rate=0.01")}));
         for (int g = 0; g < 2; ++g) {
             const QString name = page.chart()->seriesNames()[g];
@@ -294,6 +302,7 @@ private Q_SLOTS:
         QCOMPARE(page.runTable()->item(1, statusColumn)->text(), QStringLiteral("cancelled"));
         QCOMPARE(page.runTable()->item(2, statusColumn)->text(), QStringLiteral("not run"));
         // Only the finished run is on the chart.
+        page.comparisonBox()->setCurrentIndex(0);
         const QStringList names = page.chart()->seriesNames();
         QCOMPARE(names.size(), 1);
         QCOMPARE(page.chart()->meanPoints(names.first()).size(), 1);

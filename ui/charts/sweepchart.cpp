@@ -72,20 +72,37 @@ double SweepChart::xOf(const QString &value) const
     return double(m_sweep.axes[0].values.indexOf(value));
 }
 
-void SweepChart::setCells(const QVector<SweepCell> &cells, const QString &metric)
+void SweepChart::setCells(const QVector<SweepCell> &cells, const QString &metric,
+                          const QVector<SweepCell> &comparisonCells, const QString &comparisonMetric)
 {
     m_metric = metric;
+    m_comparisonMetric = comparisonCells.isEmpty() ? QString() : comparisonMetric;
     m_lines.clear();
-    if (!m_hasSweep) {
-        rebuild();
-        return;
+    if (m_hasSweep) {
+        appendLines(cells, metric, false);
+        if (!m_comparisonMetric.isEmpty())
+            appendLines(comparisonCells, m_comparisonMetric, true);
     }
+    rebuild();
+}
+
+void SweepChart::appendLines(const QVector<SweepCell> &cells, const QString &metric, bool comparison)
+{
     const bool twoAxes = m_sweep.axes.size() > 1;
     // One line per second-axis value, in the order the sweep file lists them.
     const QStringList groups = twoAxes ? m_sweep.axes[1].values : QStringList{QString()};
-    for (const QString &group : groups) {
+    for (qsizetype g = 0; g < groups.size(); ++g) {
+        const QString &group = groups[g];
         Line line;
-        line.name = twoAxes ? m_sweep.axes[1].parameter + u'=' + group : tr("mean ± std");
+        // With one axis the two metrics get two colours; with two, a group keeps its colour
+        // and the comparison is told apart by its dashes.
+        line.colour = comparison && groups.size() == 1 ? 1 : int(g);
+        line.dashed = comparison;
+        const QString what = m_comparisonMetric.isEmpty() ? QString() : metricTitle(metric);
+        if (twoAxes)
+            line.name = m_sweep.axes[1].parameter + u'=' + group + (what.isEmpty() ? QString() : QStringLiteral(" · ") + what);
+        else
+            line.name = what.isEmpty() ? tr("mean ± std") : what;
         QVector<SweepCell> mine;
         for (const SweepCell &c : cells)
             if (!c.axisValues.isEmpty() && (!twoAxes || c.axisValues.value(1) == group))
@@ -100,7 +117,6 @@ void SweepChart::setCells(const QVector<SweepCell> &cells, const QString &metric
         if (!line.mean.isEmpty())
             m_lines.append(line);
     }
-    rebuild();
 }
 
 bool SweepChart::canUseXLogScale() const
@@ -179,8 +195,11 @@ void SweepChart::rebuild()
 
     const QString xName = m_hasSweep ? m_sweep.axes[0].parameter : tr("axis");
     const int seeds = m_hasSweep ? m_sweep.seeds : 0;
+    const QString metrics = m_comparisonMetric.isEmpty()
+                                ? metricTitle(m_metric).toLower()
+                                : tr("%1 and %2").arg(metricTitle(m_metric).toLower(), metricTitle(m_comparisonMetric).toLower());
     m_chart->setTitle(m_hasSweep ? tr("%1: %2 vs %3 (mean ± std over %4)")
-                                       .arg(m_sweep.name, metricTitle(m_metric).toLower(), xName,
+                                       .arg(m_sweep.name, metrics, xName,
                                             seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(seeds))
                                  : tr("No sweep loaded"));
 
@@ -222,7 +241,8 @@ void SweepChart::rebuild()
     x->setTitleText(xName);
     auto *y = new QValueAxis;
     y->setLabelFormat(QStringLiteral("%.4g"));
-    y->setTitleText(metricTitle(m_metric));
+    y->setTitleText(m_comparisonMetric.isEmpty() ? metricTitle(m_metric)
+                                                 : metricTitle(m_metric) + QStringLiteral(" / ") + metricTitle(m_comparisonMetric));
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
 
@@ -230,7 +250,7 @@ void SweepChart::rebuild()
     double yMax = std::numeric_limits<double>::lowest();
     for (int i = 0; i < m_lines.size(); ++i) {
         const Line &line = m_lines[i];
-        const QColor color = lineColors[i % lineColors.size()];
+        const QColor color = lineColors[line.colour % lineColors.size()];
         // The band first, so the line is drawn over it.
         auto *upper = new QLineSeries;
         auto *lower = new QLineSeries;
@@ -257,6 +277,8 @@ void SweepChart::rebuild()
         mean->setName(line.name);
         QPen pen(color);
         pen.setWidthF(2.0);
+        if (line.dashed)
+            pen.setStyle(Qt::DashLine);
         mean->setPen(pen);
         mean->setPointsVisible(true);
         mean->setMarkerSize(7);

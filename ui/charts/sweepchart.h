@@ -33,8 +33,13 @@ public:
 
     /** The grid to plot (axes and their values); clears the data and picks the axis's log default. */
     void setSweep(const Sweep &sweep);
-    /** Mean ± std per grid point of `metric`, as from Sweep::summarize(). */
-    void setCells(const QVector<SweepCell> &cells, const QString &metric);
+    /**
+     * Mean ± std per grid point of `metric`, as from Sweep::summarize(); optionally a second
+     * metric drawn dashed on the same axes (test error beside train error shows where
+     * a wider net starts to overfit — the blog's width question).
+     */
+    void setCells(const QVector<SweepCell> &cells, const QString &metric,
+                  const QVector<SweepCell> &comparisonCells = {}, const QString &comparisonMetric = QString());
 
     /** Whether the shown x axis is log10 (false when the values do not allow it). */
     bool xLogScale() const { return m_xLog && canUseXLogScale(); }
@@ -63,11 +68,14 @@ private:
     struct Line
     {
         QString name;
+        int colour = 0;       ///< index into the palette: a group's lines share it
+        bool dashed = false;  ///< the comparison metric
         QVector<QPointF> mean;
         QVector<double> std;
     };
 
     void rebuild();
+    void appendLines(const QVector<SweepCell> &cells, const QString &metric, bool comparison);
     double xOf(const QString &value) const;
     static QString metricTitle(const QString &metric);
 
@@ -76,6 +84,7 @@ private:
     Sweep m_sweep;
     bool m_hasSweep = false;
     QString m_metric;
+    QString m_comparisonMetric;
     QVector<Line> m_lines;
     bool m_xLog = false;
     bool m_numericX = true;

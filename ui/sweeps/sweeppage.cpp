@@ -79,6 +79,11 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
 
     m_metric = new QComboBox(this);
     m_metric->addItems(Sweep::metricNames());
+    m_comparison = new QComboBox(this);
+    m_comparison->addItem(tr("none"));
+    m_comparison->addItems(Sweep::metricNames());
+    m_comparison->setToolTip(tr("A second metric, dashed, on the same axes: test error beside train error shows "
+                                "where a bigger network starts to overfit"));
     m_logX = new QCheckBox(tr("Log x axis"), this);
     m_export = new QPushButton(tr("Export PNG…"), this);
     m_chart = new SweepChart(this);
@@ -106,6 +111,8 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     auto *chartControls = new QHBoxLayout;
     chartControls->addWidget(new QLabel(tr("Metric:"), this));
     chartControls->addWidget(m_metric);
+    chartControls->addWidget(new QLabel(tr("beside:"), this));
+    chartControls->addWidget(m_comparison);
     chartControls->addWidget(m_logX);
     chartControls->addStretch(1);
     chartControls->addWidget(m_export);
@@ -135,6 +142,7 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
         updateChart();
         fillTable();
     });
+    connect(m_comparison, &QComboBox::currentIndexChanged, this, &SweepPage::updateChart);
     connect(m_logX, &QCheckBox::toggled, m_chart, &SweepChart::setXLogScale);
     connect(m_chart, &SweepChart::xLogScaleToggled, m_logX, &QCheckBox::setChecked);
     connect(m_export, &QPushButton::clicked, m_chart, &ChartWidget::exportInteractive);
@@ -228,6 +236,11 @@ bool SweepPage::load(const QString &path)
     {
         QSignalBlocker blockMetric(m_metric);
         m_metric->setCurrentText(m_loadedSweep.metric);
+        // Test error is read against train error (over- and under-fitting); other metrics alone.
+        QSignalBlocker blockComparison(m_comparison);
+        const QString partner = m_loadedSweep.metric == u"test_error" ? QStringLiteral("train_error")
+                              : m_loadedSweep.metric == u"test_accuracy" ? QStringLiteral("train_accuracy") : QString();
+        m_comparison->setCurrentIndex(partner.isEmpty() ? 0 : m_comparison->findText(partner));
     }
     // A new sweep starts with its axis's own log default; the user may flip it afterwards.
     m_keepLog = false;
@@ -402,7 +415,12 @@ void SweepPage::updateButtons()
 
 void SweepPage::updateChart()
 {
-    m_chart->setCells(Sweep::summarize(m_points, m_records, m_metric->currentText()), m_metric->currentText());
+    const QString metric = m_metric->currentText();
+    const QString comparison = m_comparison->currentIndex() > 0 ? m_comparison->currentText() : QString();
+    m_chart->setCells(Sweep::summarize(m_points, m_records, metric), metric,
+                      comparison.isEmpty() || comparison == metric ? QVector<SweepCell>()
+                                                                   : Sweep::summarize(m_points, m_records, comparison),
+                      comparison);
 }
 
 void SweepPage::fillTable()

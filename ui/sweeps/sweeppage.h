@@ -62,6 +62,8 @@ public:
     SweepChart *chart() const { return m_chart; }
     QComboBox *sourceBox() const { return m_source; }
     QComboBox *metricBox() const { return m_metric; }
+    /** The second metric drawn dashed beside the first ("none" or a metric name). */
+    QComboBox *comparisonBox() const { return m_comparison; }
     QCheckBox *logXBox() const { return m_logX; }
     QSpinBox *epochsBox() const { return m_epochs; }
     QSpinBox *seedsBox() const { return m_seeds; }
@@ -131,6 +133,7 @@ private:
     QLabel *m_eta;
     QTableWidget *m_table;
     QComboBox *m_metric;
+    QComboBox *m_comparison;
     QCheckBox *m_logX;
     QPushButton *m_export;
     SweepChart *m_chart;
