@@ -341,7 +341,8 @@ bool CanvasPage::Private::addModel(const QString &name, const QString &source, c
     }
     if (index >= 0) {
         ModelPanel *old = panels[index];
-        panelRow->replaceWidget(old, panel);
+        // The layout hands back the item that held the old panel: it is ours to delete.
+        delete panelRow->replaceWidget(old, panel);
         panels[index] = panel;
         old->hide();
         old->setParent(nullptr);   // gone from the page at once, deleted once its signal returns
