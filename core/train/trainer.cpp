@@ -9,7 +9,7 @@
 #include "train/lrschedule.h"
 #include "train/optimizer_p.h"
 #include "train/runcontrol.h"
-#include "train/smallbatchmlp_p.h"
+#include "train/plainmlp_p.h"
 #include "train/trainobserver.h"
 
 #include <QElapsedTimer>
@@ -322,9 +322,9 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
     if (config.maxBatchesPerEpoch > 0)
         batchesPerEpoch = std::min(batchesPerEpoch, config.maxBatchesPerEpoch);
     const LrSchedule schedule(config, batchesPerEpoch);
-    // Tiny batches of a plain MLP: hand-written passes instead of libtorch's per-op dispatch.
-    const std::unique_ptr<SmallBatchMlp> handPasses =
-        batchSize <= SmallBatchMlp::maxBatch ? SmallBatchMlp::tryCreate(d->spec, d->network) : nullptr;
+    // A plain MLP: passes without autograd's per-step bookkeeping (see plainmlp_p.h).
+    const std::unique_ptr<PlainMlpPasses> handPasses =
+        batchSize <= PlainMlpPasses::maxBatch ? PlainMlpPasses::tryCreate(d->spec, d->network, batchSize) : nullptr;
     const int gradientEvery = std::max(1, batchesPerEpoch / gradientSamplesPerEpoch);
 
     auto finish = [&](RunStatus status, const QString &detail) {

@@ -10,7 +10,7 @@
 #include "train/lrschedule.h"
 #include "train/optimizer_p.h"
 #include "train/runcontrol.h"
-#include "train/smallbatchmlp_p.h"
+#include "train/plainmlp_p.h"
 #include "train/trainer.h"
 #include "train/trainobserver.h"
 #include "testdata.h"
@@ -218,7 +218,7 @@ private Q_SLOTS:
         QVERIFY(elastic != first);
     }
 
-    void smallBatchPassesMatchAutograd_data()
+    void plainMlpPassesMatchAutograd_data()
     {
         QTest::addColumn<QString>("layers");
         QTest::addColumn<QString>("activation");
@@ -228,10 +228,13 @@ private Q_SLOTS:
         QTest::newRow("tanh, batch 15") << "784-30-10" << "tanh" << 15;
         QTest::newRow("leaky relu, batch 7") << "784-40-40-10" << "leaky" << 7;
         QTest::newRow("no hidden layer, batch 2") << "784-10" << "relu" << 2;
+        QTest::newRow("relu, batch 16 (BLAS)") << "784-50-50-10" << "relu" << 16;
+        QTest::newRow("sigmoid, batch 50 (BLAS)") << "784-30-30-10" << "sigmoid" << 50;
+        QTest::newRow("leaky relu, batch 100 (BLAS)") << "784-40-10" << "leaky" << 100;
     }
 
-    // The hand-written small-batch passes must give autograd's loss and gradients.
-    void smallBatchPassesMatchAutograd()
+    // The hand-written MLP passes (loops below batch 16, BLAS products from 16) must give autograd's loss and gradients.
+    void plainMlpPassesMatchAutograd()
     {
         QFETCH(QString, layers);
         QFETCH(QString, activation);
@@ -252,7 +255,7 @@ private Q_SLOTS:
             p.mutable_grad() = torch::Tensor();
         }
 
-        const auto hand = SmallBatchMlp::tryCreate(spec, net);
+        const auto hand = PlainMlpPasses::tryCreate(spec, net, batch);
         QVERIFY(hand);
         const double handLoss = hand->forwardBackward(x.data_ptr<float>(), y.data_ptr<std::int64_t>(), batch);
         QVERIFY2(qAbs(handLoss - loss.item<double>()) < 1e-5,
@@ -269,7 +272,7 @@ private Q_SLOTS:
     }
 
     // Anything but a plain MLP stays with libtorch's autograd.
-    void smallBatchPassesOnlyForPlainMlps()
+    void plainMlpPassesOnlyForPlainMlps()
     {
         NetworkSpec dropout = NetworkSpec::fromShorthand(QStringLiteral("784-50-10"), QStringLiteral("relu"));
         dropout.layers.insert(3, LayerSpec::dropout(0.2));
@@ -279,10 +282,10 @@ private Q_SLOTS:
                        LayerSpec::linear(10)};
         for (const NetworkSpec &spec : {dropout, gelu, conv}) {
             BuiltNetwork net = NetworkBuilder::build(spec);
-            QVERIFY(!SmallBatchMlp::tryCreate(spec, net));
+            QVERIFY(!PlainMlpPasses::tryCreate(spec, net, 8));
         }
         const NetworkSpec plain = NetworkSpec::fromShorthand(QStringLiteral("784-50-10"), QStringLiteral("relu"));
-        QVERIFY(SmallBatchMlp::tryCreate(plain, NetworkBuilder::build(plain)));
+        QVERIFY(PlainMlpPasses::tryCreate(plain, NetworkBuilder::build(plain), 8));
     }
 
     void deadUnitsAndGradients()
