@@ -344,8 +344,9 @@ bool CanvasPage::Private::addModel(const QString &name, const QString &source, c
         // The layout hands back the item that held the old panel: it is ours to delete.
         delete panelRow->replaceWidget(old, panel);
         panels[index] = panel;
+        // Hidden at once, deleted once control is back in the event loop. It stays the page's
+        // child until then, so a page destroyed first takes it along (no leak).
         old->hide();
-        old->setParent(nullptr);   // gone from the page at once, deleted once its signal returns
         old->deleteLater();
     } else {
         panelRow->insertWidget(int(panels.size()), panel, 1);
@@ -363,8 +364,7 @@ void CanvasPage::Private::removePanel(ModelPanel *panel)
     panels.removeAll(panel);
     panelRow->removeWidget(panel);
     panel->hide();
-    panel->setParent(nullptr);
-    panel->deleteLater();   // it may be inside its own removeRequested() emission
+    panel->deleteLater();   // it may be inside its own removeRequested() emission; stays our child until then
     updateHint();
 }
 
