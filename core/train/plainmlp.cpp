@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace lab {
 
@@ -214,6 +216,9 @@ void PlainMlpPasses::backwardLinear(Layer &layer, const float *input, int batch,
 
 double PlainMlpPasses::forwardBackward(const float *images, const std::int64_t *labels, int batch)
 {
+    if (batch < 1 || batch > m_maxBatch)   // the buffers hold m_maxBatch images
+        throw std::logic_error("PlainMlpPasses: batch of " + std::to_string(batch) + " for buffers of "
+                               + std::to_string(m_maxBatch));
     // Forward: each layer's output (after its activation) stays for the backward pass.
     const float *input = images;
     for (Layer &layer : m_layers) {

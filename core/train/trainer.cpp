@@ -74,7 +74,6 @@ struct Trainer::Impl
     // The images the trainer trains on are indices into data->train (all of them, or what
     // the validation split leaves); labels are tensors in the same order.
     torch::Tensor trainIndex, trainY, valIndex, valY, testY, probeX;
-    int64_t trainCount = 0;
     // Reused float buffers for one batch and one evaluation chunk: fresh memory per batch
     // costs page faults (~0.8 s per 188 MB on this VM).
     torch::Tensor batchX, evalX;
@@ -197,7 +196,6 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
 
     d->trainY = labelsTensor(data->train);
     d->testY = labelsTensor(data->test);
-    d->trainCount = data->train.count;
     if (config.validationFraction > 0) {
         // A fixed, seeded split: the same seed keeps the same images out of training.
         at::Generator splitGenerator = at::detail::createCPUGenerator(epochSeed(config.seed, -1));
@@ -210,10 +208,9 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
         d->valY = d->trainY.index_select(0, valIdx);
         d->trainIndex = trainIdx.contiguous();
         d->trainY = d->trainY.index_select(0, trainIdx);
-        d->trainCount = n - valCount;
     }
     torch::Tensor probeBuffer;
-    d->probeX = normalizedImages(data->train, d->trainIndex, 0, std::min<int64_t>(probeCount, d->trainCount),
+    d->probeX = normalizedImages(data->train, d->trainIndex, 0, std::min<int64_t>(probeCount, d->trainY.size(0)),
                                  data->norm, probeBuffer);
 
     RunRecord &r = d->record;
@@ -315,7 +312,7 @@ RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
     if (observer)
         observer->onStarted(r);
 
-    const int64_t trainCount = d->trainCount;
+    const int64_t trainCount = d->trainY.size(0);
     const ImageSet &images = d->data->train;
     const int batchSize = std::min<int>(config.batchSize, int(trainCount));
     int batchesPerEpoch = int((trainCount + batchSize - 1) / batchSize);

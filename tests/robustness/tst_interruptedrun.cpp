@@ -19,13 +19,7 @@
 #include <csignal>
 #include <sys/types.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define LAB_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LAB_UNDER_ASAN 1
-#endif
-#endif
+#include "sanitizers.h"
 
 namespace {
 

@@ -6,12 +6,12 @@
 #include "charts/losschart.h"
 #include "charts/overlaychart.h"
 #include "runs/runtablemodel.h"
+#include "imagechecks.h"
 #include "uitestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QImage>
-#include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -54,15 +54,6 @@ RunRecord record(const QString &name, int epochs, double base)
     return r;
 }
 
-/** Distinct colours in a sample of the image: a blank (one-colour) image has 1. */
-int colourCount(const QImage &image)
-{
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3)
-            colours.insert(image.pixel(x, y));
-    return int(colours.size());
-}
 
 int nonWhite(const QImage &image)
 {
@@ -203,7 +194,7 @@ private Q_SLOTS:
         QImage image(path);
         QVERIFY(!image.isNull());
         QCOMPARE(image.size(), size);
-        QVERIFY2(colourCount(image) > 8, "the exported image is blank");
+        QVERIFY2(ImageChecks::colourCount(image) > 8, "the exported image is blank");
         QVERIFY2(nonWhite(image) > 100, "the exported image has nearly no ink");
         // No temporary file is left beside it (QSaveFile).
         QCOMPARE(QDir(dir.filePath(QStringLiteral("out"))).entryList(QDir::Files).size(), 1);

@@ -17,6 +17,7 @@
 #include "train/lrschedule.h"
 #include "train/trainer.h"
 #include "train/trainpage.h"
+#include "imagechecks.h"
 #include "uitestsupport.h"
 
 #include <QCheckBox>
@@ -25,7 +26,6 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QPushButton>
-#include <QSet>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -75,14 +75,6 @@ RunRecord syntheticRecord(const QString &shorthand, const QString &activation, c
     return r;
 }
 
-int colourCount(const QImage &image)
-{
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3)
-            colours.insert(image.pixel(x, y));
-    return int(colours.size());
-}
 
 bool warm(QRgb c) { return qRed(c) > qBlue(c) + 60 && qRed(c) > qGreen(c) + 40; }
 bool cold(QRgb c) { return qBlue(c) > qRed(c) + 60 && qBlue(c) > qGreen(c) + 20; }
@@ -266,7 +258,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(view.exportPng(png, QSize(640, 480), &error), qPrintable(error));
         QCOMPARE(QImage(png).size(), QSize(640, 480));
-        QVERIFY(colourCount(QImage(png)) > 10);
+        QVERIFY(ImageChecks::colourCount(QImage(png)) > 10);
         // The blog's widest layer: 1000 tiles stay quick to repaint (tiles are built once).
         FirstLayerWeights wide;
         wide.layerName = QStringLiteral("Linear(1000)");
@@ -341,7 +333,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(chart.exportPng(png, QSize(900, 600), &error), qPrintable(error));
         QCOMPARE(QImage(png).size(), QSize(900, 600));
-        QVERIFY(colourCount(QImage(png)) > 20);
+        QVERIFY(ImageChecks::colourCount(QImage(png)) > 20);
     }
 
     void lrPreviewFollowsTheSchedule()
@@ -418,7 +410,7 @@ private Q_SLOTS:
         form.setConfig(c);
         QString error;
         QVERIFY2(chart->exportPng(png, QSize(600, 300), &error), qPrintable(error));
-        QVERIFY(colourCount(QImage(png)) > 10);
+        QVERIFY(ImageChecks::colourCount(QImage(png)) > 10);
     }
 
     void storedRunFromTheRunsPage()
@@ -470,7 +462,7 @@ private Q_SLOTS:
             const QString png = QDir(folder).filePath(chart->exportName() + QStringLiteral(".png"));
             QString error;
             QVERIFY2(chart->exportPng(png, QSize(800, 500), &error), qPrintable(error));
-            QVERIFY2(colourCount(QImage(png)) > 5, qPrintable(chart->exportName()));
+            QVERIFY2(ImageChecks::colourCount(QImage(png)) > 5, qPrintable(chart->exportName()));
         }
         dialog->close();
 
@@ -525,7 +517,7 @@ private Q_SLOTS:
         {
             // Charts on tabs never opened still export a real picture.
             QVERIFY2(files.contains(QDir(record.folder).filePath(name)), qPrintable(name));
-            QVERIFY2(colourCount(QImage(QDir(record.folder).filePath(name))) > 5, qPrintable(name));
+            QVERIFY2(ImageChecks::colourCount(QImage(QDir(record.folder).filePath(name))) > 5, qPrintable(name));
         }
     }
 };
