@@ -1,8 +1,8 @@
 // libFuzzer target: the idx reader (raw and gzip) must turn any byte string into either an
 // IdxFile whose sizes agree with its bytes or a LabError, never a crash, a hang or a
 // multi-gigabyte allocation.
-#include "common/laberror.h"
-#include "data/idxfile.h"
+#include "core/common/laberror.h"
+#include "core/data/idxfile.h"
 
 #include <QByteArray>
 #include <QString>

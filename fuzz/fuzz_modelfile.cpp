@@ -4,8 +4,8 @@
 // The format ends in a CRC-32, which random mutations almost never get right; each input
 // is therefore tried twice: as is (the checks in front of the checksum) and with its last
 // four bytes replaced by the correct CRC (everything behind it: header JSON, spec parser).
-#include "common/laberror.h"
-#include "infer/modelfile.h"
+#include "core/common/laberror.h"
+#include "core/infer/modelfile.h"
 
 #include <QByteArray>
 #include <QString>

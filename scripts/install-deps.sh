@@ -9,9 +9,14 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev qt6-image-formats-plugins
   libtorch-dev zlib1g-dev libopenblas0-openmp
   dataset-fashion-mnist   # the tests check that Fashion-MNIST loads through the same path
+  libqt6svg6-dev          # charts exported as SVG
+  libonnx-dev libprotobuf-dev   # ONNX export (onnx's CMake package needs Protobuf)
+  libopencv-dev           # the tests load exported ONNX models in OpenCV's DNN, an independent runtime
+  python3-torch           # the tests load exported PyTorch weights in Python; the peer benchmarks
+  parallel                # the tests run an emitted sweep with GNU parallel
 )
 if [[ "${MNIST_LAB_WITH_EXTRAS:-0}" == 1 ]]; then
-  packages+=(xvfb xauth imagemagick python3-torch)   # screenshots and the PyTorch peer benchmark
+  packages+=(xvfb xauth imagemagick)   # screenshots
 fi
 
 missing=()

@@ -1,6 +1,6 @@
-#include "aboutdialog.h"
+#include "ui/aboutdialog.h"
 
-#include "experiment/environmentinfo.h"
+#include "core/experiment/environmentinfo.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>

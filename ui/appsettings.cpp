@@ -1,7 +1,7 @@
-#include "appsettings.h"
+#include "ui/appsettings.h"
 
-#include "common/laberror.h"
-#include "data/datalocator.h"
+#include "core/common/laberror.h"
+#include "core/data/datalocator.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
-#include "datasetupdialog.h"
+#include "ui/datasetupdialog.h"
 
-#include "data/dataset.h"
-#include "data/mnistdownloader.h"
+#include "core/data/dataset.h"
+#include "core/data/mnistdownloader.h"
 
 #include <QDir>
 #include <QFileDialog>

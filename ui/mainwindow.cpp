@@ -1,23 +1,23 @@
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 
-#include "aboutdialog.h"
-#include "appsettings.h"
-#include "charts/chartwidget.h"
-#include "charts/overlaychart.h"
-#include "charts/sweepchart.h"
-#include "data/datalocator.h"
-#include "data/dataset.h"
-#include "datasetupdialog.h"
-#include "design/designpage.h"
-#include "experiment/experimentrunner.h"
-#include "experiment/runrecord.h"
-#include "runs/runspage.h"
-#include "sweeps/sweeppage.h"
-#include "train/trainpage.h"
+#include "ui/aboutdialog.h"
+#include "ui/appsettings.h"
+#include "ui/charts/chartwidget.h"
+#include "ui/charts/overlaychart.h"
+#include "ui/charts/sweepchart.h"
+#include "core/data/datalocator.h"
+#include "core/data/dataset.h"
+#include "ui/datasetupdialog.h"
+#include "ui/design/designpage.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/runrecord.h"
+#include "ui/runs/runspage.h"
+#include "ui/sweeps/sweeppage.h"
+#include "ui/train/trainpage.h"
 
 // The Draw & test page is written separately; the window picks it up when it is there.
 #if __has_include("canvas/canvaspage.h")
-#include "canvas/canvaspage.h"
+#include "ui/canvas/canvaspage.h"
 #define MNIST_LAB_HAS_CANVAS 1
 #endif
 

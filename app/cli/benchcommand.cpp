@@ -2,13 +2,13 @@
 #include "clisupport.h"
 #include "commands.h"
 
-#include "common/laberror.h"
-#include "data/datalocator.h"
-#include "data/dataset.h"
-#include "experiment/environmentinfo.h"
-#include "experiment/preset.h"
-#include "model/shapeinference.h"
-#include "train/trainer.h"
+#include "core/common/laberror.h"
+#include "core/data/datalocator.h"
+#include "core/data/dataset.h"
+#include "core/experiment/environmentinfo.h"
+#include "core/experiment/preset.h"
+#include "core/model/shapeinference.h"
+#include "core/train/trainer.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #include "clisupport.h"
 
-#include "common/laberror.h"
-#include "experiment/runrecord.h"
+#include "core/common/laberror.h"
+#include "core/experiment/runrecord.h"
 
 #include <QJsonDocument>
 #include <QTextStream>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "train/runcontrol.h"
-#include "train/trainobserver.h"
+#include "core/train/runcontrol.h"
+#include "core/train/trainobserver.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

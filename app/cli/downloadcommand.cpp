@@ -4,8 +4,8 @@
 #include "commands.h"
 #include "clisupport.h"
 
-#include "data/datalocator.h"
-#include "data/mnistdownloader.h"
+#include "core/data/datalocator.h"
+#include "core/data/mnistdownloader.h"
 
 #include <QCommandLineParser>
 #include <QDir>

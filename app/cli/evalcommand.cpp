@@ -2,12 +2,12 @@
 #include "clisupport.h"
 #include "commands.h"
 
-#include "common/laberror.h"
-#include "data/datalocator.h"
-#include "data/dataset.h"
-#include "infer/defaultmodel.h"
-#include "infer/modelfile.h"
-#include "infer/predictor.h"
+#include "core/common/laberror.h"
+#include "core/data/datalocator.h"
+#include "core/data/dataset.h"
+#include "core/infer/defaultmodel.h"
+#include "core/infer/modelfile.h"
+#include "core/infer/predictor.h"
 
 #include <QJsonDocument>
 #include <QTextStream>

@@ -1,8 +1,8 @@
 // mnist-lab-cli: the headless runner. Parses the subcommand and hands over to its file.
 #include "commands.h"
 #include "passiveopenmp.h"
-#include "common/laberror.h"
-#include "experiment/environmentinfo.h"
+#include "core/common/laberror.h"
+#include "core/experiment/environmentinfo.h"
 
 #include <QByteArray>
 #include <QCoreApplication>

@@ -3,11 +3,11 @@
 #include "clisupport.h"
 #include "commands.h"
 
-#include "common/laberror.h"
-#include "infer/defaultmodel.h"
-#include "infer/digitpreprocessor.h"
-#include "infer/modelfile.h"
-#include "infer/predictor.h"
+#include "core/common/laberror.h"
+#include "core/infer/defaultmodel.h"
+#include "core/infer/digitpreprocessor.h"
+#include "core/infer/modelfile.h"
+#include "core/infer/predictor.h"
 
 #include <QColor>
 #include <QImage>

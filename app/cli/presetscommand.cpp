@@ -2,7 +2,7 @@
 #include "clisupport.h"
 #include "commands.h"
 
-#include "experiment/preset.h"
+#include "core/experiment/preset.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

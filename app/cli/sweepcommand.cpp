@@ -2,8 +2,8 @@
 #include "clisupport.h"
 #include "commands.h"
 
-#include "common/laberror.h"
-#include "experiment/sweep.h"
+#include "core/common/laberror.h"
+#include "core/experiment/sweep.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

@@ -2,10 +2,10 @@
 #include "clisupport.h"
 #include "commands.h"
 
-#include "common/laberror.h"
-#include "experiment/experimentrunner.h"
-#include "experiment/preset.h"
-#include "experiment/runrecord.h"
+#include "core/common/laberror.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/preset.h"
+#include "core/experiment/runrecord.h"
 
 #include <QJsonDocument>
 #include <QTextStream>

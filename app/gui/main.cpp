@@ -1,12 +1,12 @@
 // mnist-lab: the GUI. Parses the command line, answers --version without a display,
 // and shows the main window; everything else lives in labui.
-#include "aboutdialog.h"
-#include "mainwindow.h"
+#include "ui/aboutdialog.h"
+#include "ui/mainwindow.h"
 #include "passiveopenmp.h"
 
-#include "common/laberror.h"
-#include "design/designpage.h"
-#include "experiment/preset.h"
+#include "core/common/laberror.h"
+#include "ui/design/designpage.h"
+#include "core/experiment/preset.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,6 +1,6 @@
-#include "common/atomicfile.h"
+#include "core/common/atomicfile.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,4 +1,4 @@
-#include "common/hugepages.h"
+#include "core/common/hugepages.h"
 
 #include <QtGlobal>
 #include <cstdint>

@@ -1,6 +1,6 @@
-#include "common/jsonfile.h"
+#include "core/common/jsonfile.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "data/datalocator.h"
+#include "core/data/datalocator.h"
 
 #include <QDir>
 #include <QStandardPaths>

@@ -1,7 +1,7 @@
-#include "data/dataset.h"
+#include "core/data/dataset.h"
 
-#include "common/laberror.h"
-#include "data/idxfile.h"
+#include "core/common/laberror.h"
+#include "core/data/idxfile.h"
 
 #include <QDir>
 #include <QElapsedTimer>

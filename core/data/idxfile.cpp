@@ -1,8 +1,8 @@
-#include "data/idxfile.h"
+#include "core/data/idxfile.h"
 
-#include "common/atomicfile.h"
-#include "common/hugepages.h"
-#include "common/laberror.h"
+#include "core/common/atomicfile.h"
+#include "core/common/hugepages.h"
+#include "core/common/laberror.h"
 
 #include <QFile>
 #include <QtEndian>

@@ -1,7 +1,7 @@
-#include "data/mnistdownloader.h"
+#include "core/data/mnistdownloader.h"
 
-#include "common/laberror.h"
-#include "data/idxfile.h"
+#include "core/common/laberror.h"
+#include "core/data/idxfile.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "eval/confusionmatrix.h"
+#include "core/eval/confusionmatrix.h"
 
 namespace lab {
 

@@ -1,4 +1,4 @@
-#include "experiment/environmentinfo.h"
+#include "core/experiment/environmentinfo.h"
 
 #include <QFile>
 #include <QRegularExpression>

@@ -1,13 +1,13 @@
-#include "experiment/experimentrunner.h"
+#include "core/experiment/experimentrunner.h"
 
-#include "common/atomicfile.h"
-#include "common/laberror.h"
-#include "data/datalocator.h"
-#include "data/dataset.h"
-#include "experiment/runstore.h"
-#include "model/shapeinference.h"
-#include "train/trainer.h"
-#include "train/trainobserver.h"
+#include "core/common/atomicfile.h"
+#include "core/common/laberror.h"
+#include "core/data/datalocator.h"
+#include "core/data/dataset.h"
+#include "core/experiment/runstore.h"
+#include "core/model/shapeinference.h"
+#include "core/train/trainer.h"
+#include "core/train/trainobserver.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "experiment/preset.h"
+#include "core/experiment/preset.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QFile>
 #include <QJsonArray>

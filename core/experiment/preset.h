@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/networkspec.h"
-#include "train/trainconfig.h"
+#include "core/model/networkspec.h"
+#include "core/train/trainconfig.h"
 
 #include <QString>
 #include <QVector>

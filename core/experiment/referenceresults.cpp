@@ -1,6 +1,6 @@
-#include "experiment/referenceresults.h"
+#include "core/experiment/referenceresults.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,8 +1,8 @@
-#include "experiment/runrecord.h"
+#include "core/experiment/runrecord.h"
 
-#include "common/atomicfile.h"
-#include "common/jsonfile.h"
-#include "common/laberror.h"
+#include "core/common/atomicfile.h"
+#include "core/common/jsonfile.h"
+#include "core/common/laberror.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "model/networkspec.h"
-#include "train/epochmetrics.h"
-#include "train/trainconfig.h"
+#include "core/model/networkspec.h"
+#include "core/train/epochmetrics.h"
+#include "core/train/trainconfig.h"
 
 #include <QDateTime>
 #include <QJsonObject>

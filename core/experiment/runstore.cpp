@@ -1,6 +1,6 @@
-#include "experiment/runstore.h"
+#include "core/experiment/runstore.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QDateTime>
 #include <QDir>

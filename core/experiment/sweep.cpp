@@ -1,13 +1,13 @@
-#include "experiment/sweep.h"
+#include "core/experiment/sweep.h"
 
-#include "common/atomicfile.h"
-#include "common/jsonfile.h"
-#include "common/laberror.h"
-#include "data/datalocator.h"
-#include "experiment/experimentrunner.h"
-#include "experiment/runstore.h"
-#include "model/shapeinference.h"
-#include "train/runcontrol.h"
+#include "core/common/atomicfile.h"
+#include "core/common/jsonfile.h"
+#include "core/common/laberror.h"
+#include "core/data/datalocator.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/runstore.h"
+#include "core/model/shapeinference.h"
+#include "core/train/runcontrol.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "experiment/runrecord.h"
-#include "model/networkspec.h"
-#include "train/trainconfig.h"
+#include "core/experiment/runrecord.h"
+#include "core/model/networkspec.h"
+#include "core/train/trainconfig.h"
 
 #include <QJsonObject>
 #include <QString>

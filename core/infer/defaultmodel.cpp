@@ -1,6 +1,6 @@
-#include "infer/defaultmodel.h"
+#include "core/infer/defaultmodel.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QFile>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "infer/modelfile.h"
+#include "core/infer/modelfile.h"
 
 #include <QString>
 

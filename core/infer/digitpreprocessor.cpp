@@ -1,4 +1,4 @@
-#include "infer/digitpreprocessor.h"
+#include "core/infer/digitpreprocessor.h"
 
 #include <algorithm>
 #include <cmath>

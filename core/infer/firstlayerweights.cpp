@@ -1,7 +1,7 @@
-#include "infer/firstlayerweights.h"
+#include "core/infer/firstlayerweights.h"
 
-#include "common/laberror.h"
-#include "model/networkbuilder_p.h"
+#include "core/common/laberror.h"
+#include "core/model/networkbuilder_p.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
-#include "infer/modelfile.h"
+#include "core/infer/modelfile.h"
 
-#include "common/atomicfile.h"
-#include "common/laberror.h"
+#include "core/common/atomicfile.h"
+#include "core/common/laberror.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "data/dataset.h"
-#include "model/networkspec.h"
+#include "core/data/dataset.h"
+#include "core/model/networkspec.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,8 +1,8 @@
-#include "infer/personaltestset.h"
+#include "core/infer/personaltestset.h"
 
-#include "common/laberror.h"
-#include "data/datalocator.h"
-#include "data/idxfile.h"
+#include "core/common/laberror.h"
+#include "core/data/datalocator.h"
+#include "core/data/idxfile.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
-#include "infer/predictor.h"
+#include "core/infer/predictor.h"
 
-#include "common/laberror.h"
-#include "model/networkbuilder_p.h"
+#include "core/common/laberror.h"
+#include "core/model/networkbuilder_p.h"
 
 namespace lab {
 

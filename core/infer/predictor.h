@@ -1,8 +1,8 @@
 #pragma once
 
-#include "data/dataset.h"
-#include "eval/confusionmatrix.h"
-#include "infer/modelfile.h"
+#include "core/data/dataset.h"
+#include "core/eval/confusionmatrix.h"
+#include "core/infer/modelfile.h"
 
 #include <array>
 #include <memory>

@@ -1,6 +1,6 @@
-#include "model/layerspec.h"
+#include "core/model/layerspec.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QJsonValue>
 

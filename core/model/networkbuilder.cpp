@@ -1,7 +1,7 @@
-#include "model/networkbuilder_p.h"
+#include "core/model/networkbuilder_p.h"
 
-#include "common/laberror.h"
-#include "model/shapeinference.h"
+#include "core/common/laberror.h"
+#include "core/model/shapeinference.h"
 
 #include <set>
 #include <sstream>

@@ -3,7 +3,7 @@
 // PRIVATE to labcore: includes libtorch. Include only from core .cpp files, never from a
 // public header (see ARCHITECTURE.md: torch stays out of headers others include).
 
-#include "model/networkspec.h"
+#include "core/model/networkspec.h"
 
 #include <QByteArray>
 #include <QString>

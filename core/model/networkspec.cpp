@@ -1,7 +1,7 @@
-#include "model/networkspec.h"
+#include "core/model/networkspec.h"
 
-#include "common/jsonfile.h"
-#include "common/laberror.h"
+#include "core/common/jsonfile.h"
+#include "core/common/laberror.h"
 
 #include <QJsonArray>
 

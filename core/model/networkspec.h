@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/layerspec.h"
+#include "core/model/layerspec.h"
 
 #include <QJsonObject>
 #include <QList>

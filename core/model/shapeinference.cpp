@@ -1,4 +1,4 @@
-#include "model/shapeinference.h"
+#include "core/model/shapeinference.h"
 
 #include <QLocale>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/networkspec.h"
+#include "core/model/networkspec.h"
 
 #include <QString>
 #include <QVector>

@@ -1,6 +1,6 @@
-#include "train/augmentation_p.h"
+#include "core/train/augmentation_p.h"
 
-#include "train/augmenter.h"
+#include "core/train/augmenter.h"
 
 #include <cmath>
 

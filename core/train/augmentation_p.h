@@ -2,8 +2,8 @@
 
 // PRIVATE to labcore: includes libtorch. Include only from core .cpp files.
 
-#include "data/dataset.h"
-#include "train/trainconfig.h"
+#include "core/data/dataset.h"
+#include "core/train/trainconfig.h"
 
 #include <torch/torch.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "data/dataset.h"
-#include "train/trainconfig.h"
+#include "core/data/dataset.h"
+#include "core/train/trainconfig.h"
 
 #include <vector>
 

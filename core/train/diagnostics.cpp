@@ -1,4 +1,4 @@
-#include "train/diagnostics_p.h"
+#include "core/train/diagnostics_p.h"
 
 namespace lab {
 

@@ -2,8 +2,8 @@
 
 // PRIVATE to labcore: includes libtorch. Include only from core .cpp files.
 
-#include "model/networkbuilder_p.h"
-#include "train/epochmetrics.h"
+#include "core/model/networkbuilder_p.h"
+#include "core/train/epochmetrics.h"
 
 namespace lab {
 

@@ -1,4 +1,4 @@
-#include "train/epochmetrics.h"
+#include "core/train/epochmetrics.h"
 
 #include <QJsonArray>
 

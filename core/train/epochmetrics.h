@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eval/confusionmatrix.h"
+#include "core/eval/confusionmatrix.h"
 
 #include <QJsonObject>
 #include <QMetaType>

@@ -1,4 +1,4 @@
-#include "train/lrschedule.h"
+#include "core/train/lrschedule.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "train/optimizer_p.h"
+#include "core/train/optimizer_p.h"
 
 #include <ATen/Parallel.h>
 #include <cmath>

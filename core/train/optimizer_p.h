@@ -2,7 +2,7 @@
 
 // PRIVATE to labcore: includes libtorch. Include only from core .cpp files.
 
-#include "train/trainconfig.h"
+#include "core/train/trainconfig.h"
 
 #include <torch/torch.h>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "train/plainmlp_p.h"
+#include "core/train/plainmlp_p.h"
 
 #include <algorithm>
 #include <cmath>

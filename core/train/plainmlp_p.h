@@ -2,7 +2,7 @@
 
 // PRIVATE to labcore: includes libtorch. Include only from core .cpp files.
 
-#include "model/networkbuilder_p.h"
+#include "core/model/networkbuilder_p.h"
 
 #include <memory>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "train/runcontrol.h"
+#include "core/train/runcontrol.h"
 
 namespace lab {
 

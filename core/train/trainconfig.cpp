@@ -1,6 +1,6 @@
-#include "train/trainconfig.h"
+#include "core/train/trainconfig.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QJsonValue>
 #include <thread>

@@ -1,16 +1,16 @@
-#include "train/trainer.h"
+#include "core/train/trainer.h"
 
-#include "common/laberror.h"
-#include "experiment/environmentinfo.h"
-#include "model/networkbuilder_p.h"
-#include "model/shapeinference.h"
-#include "train/augmentation_p.h"
-#include "train/diagnostics_p.h"
-#include "train/lrschedule.h"
-#include "train/optimizer_p.h"
-#include "train/runcontrol.h"
-#include "train/plainmlp_p.h"
-#include "train/trainobserver.h"
+#include "core/common/laberror.h"
+#include "core/experiment/environmentinfo.h"
+#include "core/model/networkbuilder_p.h"
+#include "core/model/shapeinference.h"
+#include "core/train/augmentation_p.h"
+#include "core/train/diagnostics_p.h"
+#include "core/train/lrschedule.h"
+#include "core/train/optimizer_p.h"
+#include "core/train/runcontrol.h"
+#include "core/train/plainmlp_p.h"
+#include "core/train/trainobserver.h"
 
 #include <QElapsedTimer>
 #include <cmath>

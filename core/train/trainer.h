@@ -1,10 +1,10 @@
 #pragma once
 
-#include "data/dataset.h"
-#include "experiment/runrecord.h"
-#include "infer/modelfile.h"
-#include "model/networkspec.h"
-#include "train/trainconfig.h"
+#include "core/data/dataset.h"
+#include "core/experiment/runrecord.h"
+#include "core/infer/modelfile.h"
+#include "core/model/networkspec.h"
+#include "core/train/trainconfig.h"
 
 #include <QByteArray>
 #include <functional>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "train/epochmetrics.h"
+#include "core/train/epochmetrics.h"
 
 namespace lab {
 

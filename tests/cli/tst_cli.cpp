@@ -1,6 +1,6 @@
 // mnist-lab-cli as a user runs it: bad input gives one clear line and a non-zero exit,
 // and leaves no run folder; a good run prints its folder and writes record + model.
-#include "data/idxfile.h"
+#include "core/data/idxfile.h"
 #include "testdata.h"
 
 #include <QDir>

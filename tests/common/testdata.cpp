@@ -1,8 +1,8 @@
 #include "testdata.h"
 
-#include "data/datalocator.h"
-#include "data/dataset.h"
-#include "data/idxfile.h"
+#include "core/data/datalocator.h"
+#include "core/data/dataset.h"
+#include "core/data/idxfile.h"
 
 #include <QDir>
 #include <QProcess>

@@ -1,11 +1,11 @@
 // End to end on the real MNIST: the blog's baseline learns, records are complete and
 // reproducible, and the saved model gives back the same accuracy.
-#include "data/dataset.h"
-#include "experiment/experimentrunner.h"
-#include "experiment/preset.h"
-#include "experiment/runstore.h"
-#include "infer/modelfile.h"
-#include "infer/predictor.h"
+#include "core/data/dataset.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/preset.h"
+#include "core/experiment/runstore.h"
+#include "core/infer/modelfile.h"
+#include "core/infer/predictor.h"
 #include "testdata.h"
 
 #include <QFile>

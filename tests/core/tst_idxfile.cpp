@@ -1,7 +1,7 @@
 // The idx reader: every malformed-file class gives an error naming the file and the fault.
-#include "common/laberror.h"
-#include "data/dataset.h"
-#include "data/idxfile.h"
+#include "core/common/laberror.h"
+#include "core/data/dataset.h"
+#include "core/data/idxfile.h"
 #include "testdata.h"
 
 #include <QFile>

@@ -1,7 +1,7 @@
 // Layer-stack specs: the shorthand, JSON, and shape inference with a reason at the first bad layer.
-#include "common/laberror.h"
-#include "model/networkspec.h"
-#include "model/shapeinference.h"
+#include "core/common/laberror.h"
+#include "core/model/networkspec.h"
+#include "core/model/shapeinference.h"
 
 #include <QJsonArray>
 #include <QTest>

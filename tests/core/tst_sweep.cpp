@@ -1,7 +1,7 @@
 // Sweeps: the grid of runs (axes × seeds), each run in the store, mean ± std per point.
-#include "common/laberror.h"
-#include "experiment/runstore.h"
-#include "experiment/sweep.h"
+#include "core/common/laberror.h"
+#include "core/experiment/runstore.h"
+#include "core/experiment/sweep.h"
 #include "testdata.h"
 
 #include <QDir>

@@ -5,9 +5,9 @@
 #include "localhttpserver.h"
 #include "testdata.h"
 
-#include "data/dataset.h"
-#include "data/idxfile.h"
-#include "data/mnistdownloader.h"
+#include "core/data/dataset.h"
+#include "core/data/idxfile.h"
+#include "core/data/mnistdownloader.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -3,8 +3,8 @@
 
 #include "testdata.h"
 
-#include "data/dataset.h"
-#include "data/mnistdownloader.h"
+#include "core/data/dataset.h"
+#include "core/data/mnistdownloader.h"
 
 #include <QDir>
 #include <QFileInfo>

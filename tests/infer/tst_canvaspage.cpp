@@ -2,16 +2,16 @@
 // predictions (a "1" reads as 1, a ring as 0), undo and clear work, a corrupt model file
 // becomes a visible message, and drawings are saved to and evaluated on the personal set.
 
-#include "canvas/canvaspage.h"
-#include "canvas/digitpreview.h"
-#include "canvas/drawingcanvas.h"
-#include "canvas/modelpanel.h"
-#include "canvas/personalevaldialog.h"
-#include "canvas/probabilitybars.h"
+#include "ui/canvas/canvaspage.h"
+#include "ui/canvas/digitpreview.h"
+#include "ui/canvas/drawingcanvas.h"
+#include "ui/canvas/modelpanel.h"
+#include "ui/canvas/personalevaldialog.h"
+#include "ui/canvas/probabilitybars.h"
 
-#include "experiment/runstore.h"
-#include "infer/defaultmodel.h"
-#include "infer/personaltestset.h"
+#include "core/experiment/runstore.h"
+#include "core/infer/defaultmodel.h"
+#include "core/infer/personaltestset.h"
 
 #include <QLabel>
 #include <QPushButton>

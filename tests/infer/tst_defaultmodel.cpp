@@ -2,11 +2,11 @@
 // look drawn rather than scanned — enlarged 5–10×, off-centre on a big light canvas, dark
 // ink — after going through the canvas's own preprocessing.
 
-#include "common/laberror.h"
-#include "data/dataset.h"
-#include "infer/defaultmodel.h"
-#include "infer/digitpreprocessor.h"
-#include "infer/predictor.h"
+#include "core/common/laberror.h"
+#include "core/data/dataset.h"
+#include "core/infer/defaultmodel.h"
+#include "core/infer/digitpreprocessor.h"
+#include "core/infer/predictor.h"
 #include "testdata.h"
 
 #include <QtTest>

@@ -1,7 +1,7 @@
 // DigitPreprocessor on synthetic pictures: where the ink lands, how big it gets, which
 // polarity is detected, and that a blank picture is "no ink" rather than a guess.
 
-#include "infer/digitpreprocessor.h"
+#include "core/infer/digitpreprocessor.h"
 
 #include <QtTest>
 

@@ -3,15 +3,15 @@
 // norm is the weight norm the trainer recorded for that layer). Broken inputs are LabErrors.
 // Also the built-in published reference figures the test-error chart draws.
 
-#include "common/laberror.h"
-#include "data/dataset.h"
-#include "experiment/referenceresults.h"
-#include "infer/firstlayerweights.h"
-#include "infer/modelfile.h"
-#include "model/networkspec.h"
+#include "core/common/laberror.h"
+#include "core/data/dataset.h"
+#include "core/experiment/referenceresults.h"
+#include "core/infer/firstlayerweights.h"
+#include "core/infer/modelfile.h"
+#include "core/model/networkspec.h"
 #include "testdata.h"
-#include "train/trainconfig.h"
-#include "train/trainer.h"
+#include "core/train/trainconfig.h"
+#include "core/train/trainer.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -2,14 +2,14 @@
 // (missing, truncated, foreign, other version, corrupted, weights for another design) is a
 // LabError that names the file — never a crash or a silently wrong model.
 
-#include "common/laberror.h"
-#include "data/dataset.h"
-#include "infer/modelfile.h"
-#include "infer/predictor.h"
-#include "model/networkspec.h"
+#include "core/common/laberror.h"
+#include "core/data/dataset.h"
+#include "core/infer/modelfile.h"
+#include "core/infer/predictor.h"
+#include "core/model/networkspec.h"
 #include "testdata.h"
-#include "train/trainconfig.h"
-#include "train/trainer.h"
+#include "core/train/trainconfig.h"
+#include "core/train/trainer.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -2,9 +2,9 @@
 // labels, bad input is refused with a message naming the file, and a half-finished
 // earlier write (one file longer than the other) does not poison later appends.
 
-#include "common/laberror.h"
-#include "data/idxfile.h"
-#include "infer/personaltestset.h"
+#include "core/common/laberror.h"
+#include "core/data/idxfile.h"
+#include "core/infer/personaltestset.h"
 #include "testdata.h"
 
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
 // `mnist-lab-cli predict` run as a user would: real files of different sizes, formats and
 // polarities, plus unreadable ones, checked through its JSON lines and exit code.
 
-#include "data/dataset.h"
+#include "core/data/dataset.h"
 #include "testdata.h"
 
 #include <QImage>

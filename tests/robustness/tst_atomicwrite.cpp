@@ -3,12 +3,12 @@
 // files). The failures are real ones that also happen as root: the disk "fills up" in the
 // middle of the write (RLIMIT_FSIZE), no file can be opened (RLIMIT_NOFILE), the target's
 // folder cannot be created, or the target name is taken by a folder.
-#include "common/atomicfile.h"
-#include "common/laberror.h"
-#include "data/idxfile.h"
-#include "experiment/runrecord.h"
-#include "infer/modelfile.h"
-#include "model/networkspec.h"
+#include "core/common/atomicfile.h"
+#include "core/common/laberror.h"
+#include "core/data/idxfile.h"
+#include "core/experiment/runrecord.h"
+#include "core/infer/modelfile.h"
+#include "core/model/networkspec.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,11 +1,11 @@
 // A NaN or infinite loss stops the run: the record says "diverged", names the epoch and
 // the batch, keeps every epoch completed before it, and is what lands on disk.
-#include "common/laberror.h"
-#include "data/dataset.h"
-#include "experiment/experimentrunner.h"
-#include "experiment/runstore.h"
+#include "core/common/laberror.h"
+#include "core/data/dataset.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/runstore.h"
 #include "testdata.h"
-#include "train/trainer.h"
+#include "core/train/trainer.h"
 
 #include <QDir>
 #include <QJsonDocument>

@@ -3,9 +3,9 @@
 // says what must happen: "valid-*" is accepted (".gz" ones after gunzip), "bad-*" is
 // refused with a LabError, "any-*" may go either way; nothing else may escape (no other
 // exception, no crash, no sanitizer report when built with scripts/sanitize.sh).
-#include "common/laberror.h"
-#include "data/idxfile.h"
-#include "infer/modelfile.h"
+#include "core/common/laberror.h"
+#include "core/data/idxfile.h"
+#include "core/infer/modelfile.h"
 
 #include <QDir>
 #include <QFile>

@@ -4,8 +4,8 @@
 //    `mnist-lab-cli resume` finishes it with the same numbers as a run never interrupted.
 //  - SIGINT (Ctrl+C): the run stops within a second, exits non-zero, is recorded as
 //    "cancelled", and leaves no half-written file behind.
-#include "experiment/runrecord.h"
-#include "experiment/runstore.h"
+#include "core/experiment/runrecord.h"
+#include "core/experiment/runstore.h"
 #include "testdata.h"
 
 #include <QDir>

@@ -1,12 +1,12 @@
 // A design too large for memory is refused before anything is allocated, with a message
 // that gives its size: by the shape check (ShapeReport), by the Trainer and by
 // ExperimentRunner::prepare()/run(), which must leave no run folder behind.
-#include "common/laberror.h"
-#include "data/dataset.h"
-#include "experiment/experimentrunner.h"
-#include "model/shapeinference.h"
+#include "core/common/laberror.h"
+#include "core/data/dataset.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/model/shapeinference.h"
 #include "testdata.h"
-#include "train/trainer.h"
+#include "core/train/trainer.h"
 
 #include <QDir>
 #include <QElapsedTimer>

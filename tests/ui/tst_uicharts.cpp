@@ -1,11 +1,11 @@
 // Chart widgets and the runs table, fed with made-up values (no training): series fill
 // from buffers, PNG export at a requested size, overlays, the heatmap's clicks, and the
 // runs table model with its sort/filter proxy.
-#include "charts/accuracychart.h"
-#include "charts/confusionheatmap.h"
-#include "charts/losschart.h"
-#include "charts/overlaychart.h"
-#include "runs/runtablemodel.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/confusionheatmap.h"
+#include "ui/charts/losschart.h"
+#include "ui/charts/overlaychart.h"
+#include "ui/runs/runtablemodel.h"
 #include "imagechecks.h"
 #include "uitestsupport.h"
 

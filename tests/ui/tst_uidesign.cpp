@@ -1,8 +1,8 @@
 // The Design page: the layer-stack model, undo/redo, live validation and the Train button.
-#include "design/designpage.h"
-#include "design/hyperparameterform.h"
-#include "design/layertablemodel.h"
-#include "experiment/preset.h"
+#include "ui/design/designpage.h"
+#include "ui/design/hyperparameterform.h"
+#include "ui/design/layertablemodel.h"
+#include "core/experiment/preset.h"
 #include "uitestsupport.h"
 
 #include <QAbstractButton>

@@ -3,11 +3,11 @@
 // two axes give one line per second-axis value; Stop ends a sweep promptly and keeps the
 // runs that finished; bad sweep files show their error and start nothing; the log-axis
 // toggle swaps the x axis; the chart exports a non-blank PNG of the requested size.
-#include "charts/sweepchart.h"
-#include "experiment/runstore.h"
-#include "experiment/sweep.h"
-#include "mainwindow.h"
-#include "sweeps/sweeppage.h"
+#include "ui/charts/sweepchart.h"
+#include "core/experiment/runstore.h"
+#include "core/experiment/sweep.h"
+#include "ui/mainwindow.h"
+#include "ui/sweeps/sweeppage.h"
 #include "testdata.h"
 #include "uitestsupport.h"
 

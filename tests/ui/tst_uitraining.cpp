@@ -2,20 +2,20 @@
 // matrix; pause really stops the batches, a learning-rate change while paused is recorded,
 // resume continues, stop ends the run as cancelled; the runs table gains the runs and
 // overlays two of them; closing the window mid-run ends it cleanly within a second.
-#include "appsettings.h"
-#include "charts/accuracychart.h"
-#include "charts/confusionheatmap.h"
-#include "charts/losschart.h"
-#include "charts/overlaychart.h"
-#include "design/designpage.h"
-#include "experiment/runstore.h"
-#include "mainwindow.h"
-#include "runs/runspage.h"
-#include "runs/runtablemodel.h"
+#include "ui/appsettings.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/confusionheatmap.h"
+#include "ui/charts/losschart.h"
+#include "ui/charts/overlaychart.h"
+#include "ui/design/designpage.h"
+#include "core/experiment/runstore.h"
+#include "ui/mainwindow.h"
+#include "ui/runs/runspage.h"
+#include "ui/runs/runtablemodel.h"
 #include "testdata.h"
-#include "train/confusiongallerydialog.h"
-#include "train/trainpage.h"
-#include "training/trainingsession.h"
+#include "ui/train/confusiongallerydialog.h"
+#include "ui/train/trainpage.h"
+#include "ui/training/trainingsession.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

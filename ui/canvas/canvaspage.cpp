@@ -1,19 +1,19 @@
-#include "canvaspage.h"
+#include "ui/canvas/canvaspage.h"
 
-#include "digitpreview.h"
-#include "drawingcanvas.h"
-#include "modelpanel.h"
-#include "personalevaldialog.h"
-#include "probabilitybars.h"
+#include "ui/canvas/digitpreview.h"
+#include "ui/canvas/drawingcanvas.h"
+#include "ui/canvas/modelpanel.h"
+#include "ui/canvas/personalevaldialog.h"
+#include "ui/canvas/probabilitybars.h"
 
-#include "common/laberror.h"
-#include "data/datalocator.h"
-#include "experiment/runstore.h"
-#include "infer/defaultmodel.h"
-#include "infer/digitpreprocessor.h"
-#include "infer/modelfile.h"
-#include "infer/personaltestset.h"
-#include "infer/predictor.h"
+#include "core/common/laberror.h"
+#include "core/data/datalocator.h"
+#include "core/experiment/runstore.h"
+#include "core/infer/defaultmodel.h"
+#include "core/infer/digitpreprocessor.h"
+#include "core/infer/modelfile.h"
+#include "core/infer/personaltestset.h"
+#include "core/infer/predictor.h"
 
 #include <QAction>
 #include <QCheckBox>

@@ -1,4 +1,4 @@
-#include "digitpreview.h"
+#include "ui/canvas/digitpreview.h"
 
 #include <QPainter>
 

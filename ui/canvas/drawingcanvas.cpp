@@ -1,4 +1,4 @@
-#include "drawingcanvas.h"
+#include "ui/canvas/drawingcanvas.h"
 
 #include <QMouseEvent>
 #include <QPainter>

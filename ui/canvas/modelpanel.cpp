@@ -1,8 +1,8 @@
-#include "modelpanel.h"
+#include "ui/canvas/modelpanel.h"
 
-#include "probabilitybars.h"
+#include "ui/canvas/probabilitybars.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

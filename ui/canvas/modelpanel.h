@@ -1,6 +1,6 @@
 #pragma once
 
-#include "infer/predictor.h"
+#include "core/infer/predictor.h"
 
 #include <QFrame>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "personalevaldialog.h"
+#include "ui/canvas/personalevaldialog.h"
 
-#include "charts/confusionheatmap.h"
+#include "ui/charts/confusionheatmap.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>

@@ -1,4 +1,4 @@
-#include "probabilitybars.h"
+#include "ui/canvas/probabilitybars.h"
 
 #include <QPainter>
 

@@ -1,4 +1,4 @@
-#include "charts/accuracychart.h"
+#include "ui/charts/accuracychart.h"
 
 #include <QLineSeries>
 

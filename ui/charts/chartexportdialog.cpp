@@ -1,4 +1,4 @@
-#include "charts/chartexportdialog.h"
+#include "ui/charts/chartexportdialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

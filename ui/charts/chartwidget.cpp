@@ -1,7 +1,7 @@
-#include "charts/chartwidget.h"
+#include "ui/charts/chartwidget.h"
 
-#include "appsettings.h"
-#include "charts/chartexportdialog.h"
+#include "ui/appsettings.h"
+#include "ui/charts/chartexportdialog.h"
 
 #include <QAction>
 #include <QBuffer>

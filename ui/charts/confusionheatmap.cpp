@@ -1,4 +1,4 @@
-#include "charts/confusionheatmap.h"
+#include "ui/charts/confusionheatmap.h"
 
 #include <QAction>
 #include <QHelpEvent>

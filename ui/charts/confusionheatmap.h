@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charts/chartwidget.h"
-#include "eval/confusionmatrix.h"
+#include "ui/charts/chartwidget.h"
+#include "core/eval/confusionmatrix.h"
 
 namespace lab {
 

@@ -1,7 +1,7 @@
-#include "charts/diagnosticschart.h"
+#include "ui/charts/diagnosticschart.h"
 
-#include "charts/epochcurves.h"
-#include "model/shapeinference.h"
+#include "ui/charts/epochcurves.h"
+#include "core/model/shapeinference.h"
 
 #include <QAction>
 #include <QChart>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "charts/xychartwidget.h"
-#include "experiment/runrecord.h"
-#include "model/networkspec.h"
-#include "train/epochmetrics.h"
+#include "ui/charts/xychartwidget.h"
+#include "core/experiment/runrecord.h"
+#include "core/model/networkspec.h"
+#include "core/train/epochmetrics.h"
 
 #include <QMap>
 

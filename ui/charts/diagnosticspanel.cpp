@@ -1,6 +1,6 @@
-#include "charts/diagnosticspanel.h"
+#include "ui/charts/diagnosticspanel.h"
 
-#include "charts/diagnosticschart.h"
+#include "ui/charts/diagnosticschart.h"
 
 #include <QCheckBox>
 #include <QGridLayout>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "experiment/runrecord.h"
-#include "model/networkspec.h"
-#include "train/epochmetrics.h"
+#include "core/experiment/runrecord.h"
+#include "core/model/networkspec.h"
+#include "core/train/epochmetrics.h"
 
 #include <QWidget>
 

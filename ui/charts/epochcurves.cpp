@@ -1,6 +1,6 @@
-#include "charts/epochcurves.h"
+#include "ui/charts/epochcurves.h"
 
-#include "experiment/runrecord.h"
+#include "core/experiment/runrecord.h"
 
 #include <QLineSeries>
 

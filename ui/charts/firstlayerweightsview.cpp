@@ -1,6 +1,6 @@
-#include "charts/firstlayerweightsview.h"
+#include "ui/charts/firstlayerweightsview.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QAction>
 #include <QHelpEvent>

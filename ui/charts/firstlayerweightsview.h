@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charts/chartwidget.h"
-#include "infer/firstlayerweights.h"
+#include "ui/charts/chartwidget.h"
+#include "core/infer/firstlayerweights.h"
 
 #include <QImage>
 #include <QRect>

@@ -1,4 +1,4 @@
-#include "charts/losschart.h"
+#include "ui/charts/losschart.h"
 
 #include <QAction>
 #include <QLegend>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "charts/epochcurves.h"
-#include "charts/xychartwidget.h"
-#include "experiment/runrecord.h"
-#include "train/epochmetrics.h"
+#include "ui/charts/epochcurves.h"
+#include "ui/charts/xychartwidget.h"
+#include "core/experiment/runrecord.h"
+#include "core/train/epochmetrics.h"
 
 namespace lab {
 

@@ -1,6 +1,6 @@
-#include "charts/lrschedulechart.h"
+#include "ui/charts/lrschedulechart.h"
 
-#include "train/lrschedule.h"
+#include "core/train/lrschedule.h"
 
 #include <QChart>
 #include <QLegend>

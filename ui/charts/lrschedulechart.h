@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charts/xychartwidget.h"
-#include "train/trainconfig.h"
+#include "ui/charts/xychartwidget.h"
+#include "core/train/trainconfig.h"
 
 namespace lab {
 

@@ -1,4 +1,4 @@
-#include "charts/overlaychart.h"
+#include "ui/charts/overlaychart.h"
 
 #include <QActionGroup>
 #include <QChart>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charts/xychartwidget.h"
-#include "experiment/runrecord.h"
+#include "ui/charts/xychartwidget.h"
+#include "core/experiment/runrecord.h"
 
 namespace lab {
 

@@ -1,4 +1,4 @@
-#include "charts/sweepchart.h"
+#include "ui/charts/sweepchart.h"
 
 #include <QAction>
 #include <QAreaSeries>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charts/chartwidget.h"
-#include "experiment/sweep.h"
+#include "ui/charts/chartwidget.h"
+#include "core/experiment/sweep.h"
 
 #include <QPointF>
 #include <QStringList>

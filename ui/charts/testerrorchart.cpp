@@ -1,6 +1,6 @@
-#include "charts/testerrorchart.h"
+#include "ui/charts/testerrorchart.h"
 
-#include "common/laberror.h"
+#include "core/common/laberror.h"
 
 #include <QAction>
 #include <QChart>

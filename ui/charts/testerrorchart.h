@@ -1,10 +1,10 @@
 #pragma once
 
-#include "charts/epochcurves.h"
-#include "charts/xychartwidget.h"
-#include "experiment/referenceresults.h"
-#include "experiment/runrecord.h"
-#include "train/epochmetrics.h"
+#include "ui/charts/epochcurves.h"
+#include "ui/charts/xychartwidget.h"
+#include "core/experiment/referenceresults.h"
+#include "core/experiment/runrecord.h"
+#include "core/train/epochmetrics.h"
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;

@@ -1,4 +1,4 @@
-#include "charts/xychartwidget.h"
+#include "ui/charts/xychartwidget.h"
 
 #include <QChart>
 #include <QChartView>

@@ -1,4 +1,4 @@
-#include "common/progressformat.h"
+#include "ui/common/progressformat.h"
 
 #include <QProgressBar>
 

@@ -1,10 +1,10 @@
-#include "design/designpage.h"
+#include "ui/design/designpage.h"
 
-#include "design/hyperparameterform.h"
-#include "design/layerdelegate.h"
-#include "design/layertablemodel.h"
-#include "experiment/preset.h"
-#include "model/shapeinference.h"
+#include "ui/design/hyperparameterform.h"
+#include "ui/design/layerdelegate.h"
+#include "ui/design/layertablemodel.h"
+#include "core/experiment/preset.h"
+#include "core/model/shapeinference.h"
 
 #include <QAction>
 #include <QGroupBox>

@@ -1,6 +1,6 @@
-#include "design/hyperparameterform.h"
+#include "ui/design/hyperparameterform.h"
 
-#include "charts/lrschedulechart.h"
+#include "ui/charts/lrschedulechart.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "train/trainconfig.h"
+#include "core/train/trainconfig.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
-#include "design/layerdelegate.h"
+#include "ui/design/layerdelegate.h"
 
-#include "design/layertablemodel.h"
-#include "model/layerspec.h"
+#include "ui/design/layertablemodel.h"
+#include "core/model/layerspec.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>

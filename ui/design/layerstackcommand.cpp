@@ -1,6 +1,6 @@
-#include "design/layerstackcommand.h"
+#include "ui/design/layerstackcommand.h"
 
-#include "design/layertablemodel.h"
+#include "ui/design/layertablemodel.h"
 
 namespace lab {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/layerspec.h"
+#include "core/model/layerspec.h"
 
 #include <QList>
 #include <QUndoCommand>

@@ -1,6 +1,6 @@
-#include "design/layertablemodel.h"
+#include "ui/design/layertablemodel.h"
 
-#include "design/layerstackcommand.h"
+#include "ui/design/layerstackcommand.h"
 
 #include <QBrush>
 #include <QColor>

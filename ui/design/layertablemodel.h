@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/networkspec.h"
-#include "model/shapeinference.h"
+#include "core/model/networkspec.h"
+#include "core/model/shapeinference.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -1,10 +1,10 @@
-#include "runs/rundiagnosticsdialog.h"
+#include "ui/runs/rundiagnosticsdialog.h"
 
-#include "appsettings.h"
-#include "charts/diagnosticspanel.h"
-#include "charts/firstlayerweightsview.h"
-#include "charts/testerrorchart.h"
-#include "experiment/runstore.h"
+#include "ui/appsettings.h"
+#include "ui/charts/diagnosticspanel.h"
+#include "ui/charts/firstlayerweightsview.h"
+#include "ui/charts/testerrorchart.h"
+#include "core/experiment/runstore.h"
 
 #include <QDialogButtonBox>
 #include <QDir>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "experiment/runrecord.h"
+#include "core/experiment/runrecord.h"
 
 #include <QDialog>
 

@@ -1,10 +1,10 @@
-#include "runs/runspage.h"
+#include "ui/runs/runspage.h"
 
-#include "charts/overlaychart.h"
-#include "common/laberror.h"
-#include "experiment/runstore.h"
-#include "runs/rundiagnosticsdialog.h"
-#include "runs/runtablemodel.h"
+#include "ui/charts/overlaychart.h"
+#include "core/common/laberror.h"
+#include "core/experiment/runstore.h"
+#include "ui/runs/rundiagnosticsdialog.h"
+#include "ui/runs/runtablemodel.h"
 
 #include <QDesktopServices>
 #include <QDir>

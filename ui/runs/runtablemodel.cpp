@@ -1,4 +1,4 @@
-#include "runs/runtablemodel.h"
+#include "ui/runs/runtablemodel.h"
 
 #include <QBrush>
 #include <QColor>

@@ -1,6 +1,6 @@
-#include "sweeps/sweepobserver.h"
+#include "ui/sweeps/sweepobserver.h"
 
-#include "sweeps/sweepworker.h"
+#include "ui/sweeps/sweepworker.h"
 
 namespace lab {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "train/trainobserver.h"
+#include "core/train/trainobserver.h"
 
 #include <QElapsedTimer>
 

@@ -1,10 +1,10 @@
-#include "sweeps/sweeppage.h"
+#include "ui/sweeps/sweeppage.h"
 
-#include "charts/sweepchart.h"
-#include "common/progressformat.h"
-#include "common/laberror.h"
-#include "data/dataset.h"
-#include "sweeps/sweepsession.h"
+#include "ui/charts/sweepchart.h"
+#include "ui/common/progressformat.h"
+#include "core/common/laberror.h"
+#include "core/data/dataset.h"
+#include "ui/sweeps/sweepsession.h"
 
 #include <QCheckBox>
 #include <QComboBox>

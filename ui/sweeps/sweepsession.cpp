@@ -1,7 +1,7 @@
-#include "sweeps/sweepsession.h"
+#include "ui/sweeps/sweepsession.h"
 
-#include "sweeps/sweepworker.h"
-#include "train/runcontrol.h"
+#include "ui/sweeps/sweepworker.h"
+#include "core/train/runcontrol.h"
 
 #include <QMetaObject>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "experiment/runrecord.h"
-#include "experiment/sweep.h"
-#include "train/epochmetrics.h"
-#include "training/workerthread.h"
+#include "core/experiment/runrecord.h"
+#include "core/experiment/sweep.h"
+#include "core/train/epochmetrics.h"
+#include "ui/training/workerthread.h"
 
 #include <QObject>
 

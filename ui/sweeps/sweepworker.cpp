@@ -1,8 +1,8 @@
-#include "sweeps/sweepworker.h"
+#include "ui/sweeps/sweepworker.h"
 
-#include "common/laberror.h"
-#include "sweeps/sweepobserver.h"
-#include "train/runcontrol.h"
+#include "core/common/laberror.h"
+#include "ui/sweeps/sweepobserver.h"
+#include "core/train/runcontrol.h"
 
 #include <exception>
 

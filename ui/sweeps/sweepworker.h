@@ -1,8 +1,8 @@
 #pragma once
 
-#include "experiment/runrecord.h"
-#include "experiment/sweep.h"
-#include "train/epochmetrics.h"
+#include "core/experiment/runrecord.h"
+#include "core/experiment/sweep.h"
+#include "core/train/epochmetrics.h"
 
 #include <QObject>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "train/confusiongallerydialog.h"
+#include "ui/train/confusiongallerydialog.h"
 
 #include <QDialogButtonBox>
 #include <QImage>

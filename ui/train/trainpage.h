@@ -1,8 +1,8 @@
 #pragma once
 
-#include "experiment/experimentrunner.h"
-#include "experiment/runrecord.h"
-#include "train/epochmetrics.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/runrecord.h"
+#include "core/train/epochmetrics.h"
 
 #include <QElapsedTimer>
 #include <QVector>

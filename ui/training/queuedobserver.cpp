@@ -1,8 +1,8 @@
-#include "training/queuedobserver.h"
+#include "ui/training/queuedobserver.h"
 
-#include "experiment/runrecord.h"
-#include "train/runcontrol.h"
-#include "training/trainingworker.h"
+#include "core/experiment/runrecord.h"
+#include "core/train/runcontrol.h"
+#include "ui/training/trainingworker.h"
 
 namespace lab {
 

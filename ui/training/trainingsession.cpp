@@ -1,7 +1,7 @@
-#include "training/trainingsession.h"
+#include "ui/training/trainingsession.h"
 
-#include "train/runcontrol.h"
-#include "training/trainingworker.h"
+#include "core/train/runcontrol.h"
+#include "ui/training/trainingworker.h"
 
 #include <QMetaObject>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "experiment/experimentrunner.h"
-#include "experiment/runrecord.h"
-#include "train/epochmetrics.h"
-#include "training/workerthread.h"
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/runrecord.h"
+#include "core/train/epochmetrics.h"
+#include "ui/training/workerthread.h"
 
 #include <QObject>
 #include <QVector>

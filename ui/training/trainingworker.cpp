@@ -1,8 +1,8 @@
-#include "training/trainingworker.h"
+#include "ui/training/trainingworker.h"
 
-#include "common/laberror.h"
-#include "train/runcontrol.h"
-#include "training/queuedobserver.h"
+#include "core/common/laberror.h"
+#include "core/train/runcontrol.h"
+#include "ui/training/queuedobserver.h"
 
 #include <exception>
 

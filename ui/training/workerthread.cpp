@@ -1,4 +1,4 @@
-#include "training/workerthread.h"
+#include "ui/training/workerthread.h"
 
 namespace lab {
 
