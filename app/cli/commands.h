@@ -17,5 +17,6 @@ int downloadCommand(const QStringList &args);
 int predictCommand(const QStringList &args);
 int sweepCommand(const QStringList &args);
 int resumeCommand(const QStringList &args);
+int exportCommand(const QStringList &args);
 
 } // namespace cli

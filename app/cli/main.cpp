@@ -25,6 +25,7 @@ const Command commands[] = {
     {"predict", "the digit in each image file (PNG, JPEG, any size)", cli::predictCommand},
     {"presets", "list the built-in experiments", cli::presetsCommand},
     {"sweep", "a grid of runs over one or two hyperparameters (width, learning rate, …)", cli::sweepCommand},
+    {"export", "a model to ONNX or PyTorch, a run's curves to CSV", cli::exportCommand},
     {"bench", "time one epoch of each blog configuration", cli::benchCommand},
     {"download", "fetch MNIST from the public mirrors, checksums verified", cli::downloadCommand},
 };
