@@ -5,7 +5,7 @@
 // is therefore tried twice: as is (the checks in front of the checksum) and with its last
 // four bytes replaced by the correct CRC (everything behind it: header JSON, spec parser).
 #include "core/common/laberror.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 
 #include <QByteArray>
 #include <QString>

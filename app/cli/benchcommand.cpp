@@ -8,6 +8,7 @@
 #include "core/experiment/environmentinfo.h"
 #include "core/experiment/preset.h"
 #include "core/model/shapeinference.h"
+#include "core/train/torchthreads.h"
 #include "core/train/trainer.h"
 
 #include <QDateTime>
@@ -132,8 +133,9 @@ int benchCommand(const QStringList &args)
     int exitCode = 0;
     if (!parseOrExplain(parser, QStringLiteral("bench"), args, &exitCode))
         return exitCode;
-    const int threads = lab::EnvironmentInfo::applyThreads(
-        parser.isSet(QStringLiteral("threads")) ? intOption(parser, QStringLiteral("threads"), 1, 1024) : 0);
+    lab::TrainConfig threadChoice;   // no --threads: all cores, as for a run
+    threadChoice.threads = parser.isSet(QStringLiteral("threads")) ? intOption(parser, QStringLiteral("threads"), 1, 1024) : 0;
+    const int threads = lab::TorchThreads::apply(threadChoice.effectiveThreads());
     const QString dataFolder = lab::DataLocator::dataFolder(parser.value(QStringLiteral("data")));
     const auto data = lab::Dataset::load(dataFolder);
     const QString peer = parser.value(QStringLiteral("peer"));

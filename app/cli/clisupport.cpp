@@ -117,7 +117,7 @@ ProgressPrinter::ProgressPrinter(bool json)
     m_sinceDraw.start();
 }
 
-void ProgressPrinter::onStarted(const lab::RunRecord &record)
+void ProgressPrinter::onRunStarted(const lab::RunRecord &record, const lab::RunPosition &)
 {
     m_epochs = record.config.epochs;
     if (m_json) {
@@ -166,7 +166,7 @@ void ProgressPrinter::onEpoch(const lab::EpochMetrics &m)
     err().flush();
 }
 
-void ProgressPrinter::onEnded(const lab::RunRecord &record)
+void ProgressPrinter::onRunEnded(const lab::RunRecord &record, const lab::RunPosition &)
 {
     if (m_json)
         return;   // the final record line is printed by the command

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/experiment/runobserver.h"
 #include "core/train/runcontrol.h"
-#include "core/train/trainobserver.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -32,14 +32,14 @@ public:
 };
 
 /** Prints training progress: a bar on a terminal, JSON lines with --json, nothing otherwise. */
-class ProgressPrinter : public lab::TrainObserver
+class ProgressPrinter : public lab::RunObserver
 {
 public:
     explicit ProgressPrinter(bool json);
-    void onStarted(const lab::RunRecord &record) override;
+    void onRunStarted(const lab::RunRecord &record, const lab::RunPosition &) override;
     void onBatch(const lab::BatchProgress &progress) override;
     void onEpoch(const lab::EpochMetrics &metrics) override;
-    void onEnded(const lab::RunRecord &record) override;
+    void onRunEnded(const lab::RunRecord &record, const lab::RunPosition &) override;
 
 private:
     bool m_json;

@@ -6,7 +6,7 @@
 #include "core/data/datalocator.h"
 #include "core/data/dataset.h"
 #include "core/infer/defaultmodel.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/infer/predictor.h"
 
 #include <QJsonDocument>

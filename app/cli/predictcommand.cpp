@@ -6,7 +6,7 @@
 #include "core/common/laberror.h"
 #include "core/infer/defaultmodel.h"
 #include "core/infer/digitpreprocessor.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/infer/predictor.h"
 
 #include <QColor>

@@ -12,6 +12,45 @@
 
 namespace cli {
 
+namespace {
+
+// One line per run: "[i/N] name …" when it starts, its result (or a JSON line) when it ends.
+class SweepPrinter : public lab::RunObserver
+{
+public:
+    explicit SweepPrinter(bool json) : m_json(json), m_out(stdout), m_err(stderr) {}
+
+    void onRunStarted(const lab::RunRecord &r, const lab::RunPosition &p) override
+    {
+        if (!m_json)
+            m_err << "[" << p.index + 1 << '/' << p.total << "] " << r.modelType << " …\n", m_err.flush();
+    }
+
+    void onRunEnded(const lab::RunRecord &r, const lab::RunPosition &) override
+    {
+        InterruptGuard::poll();
+        if (m_json)
+            m_out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("run")},
+                                               {QStringLiteral("model_type"), r.modelType},
+                                               {QStringLiteral("status"), lab::runStatusName(r.status)},
+                                               {QStringLiteral("test_accuracy"), r.testAccuracy},
+                                               {QStringLiteral("train_accuracy"), r.trainAccuracy},
+                                               {QStringLiteral("folder"), r.folder}})
+                         .toJson(QJsonDocument::Compact)
+                  << '\n', m_out.flush();
+        else
+            m_err << "    " << lab::runStatusName(r.status) << ": test " << QString::number(r.testAccuracy, 'f', 2)
+                  << "%, train " << QString::number(r.trainAccuracy, 'f', 2) << "%\n", m_err.flush();
+    }
+
+private:
+    bool m_json;
+    QTextStream m_out;
+    QTextStream m_err;
+};
+
+} // namespace
+
 int sweepCommand(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -47,29 +86,9 @@ int sweepCommand(const QStringList &args)
     lab::RunControl control;
     InterruptGuard guard(&control);
     const bool json = parser.isSet(QStringLiteral("json"));
+    SweepPrinter printer(json);
+    const QVector<lab::RunRecord> records = runner.run(&printer, &control);
     QTextStream out(stdout);
-    QTextStream err(stderr);
-    const QVector<lab::RunRecord> records = runner.run(
-        [&](const lab::SweepRunner::Progress &p) {
-            if (!json)
-                err << "[" << p.index + 1 << '/' << p.total << "] " << p.point.spec.name << " …\n", err.flush();
-        },
-        [&](const lab::RunRecord &r) {
-            InterruptGuard::poll();
-            if (json)
-                out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("run")},
-                                                 {QStringLiteral("model_type"), r.modelType},
-                                                 {QStringLiteral("status"), lab::runStatusName(r.status)},
-                                                 {QStringLiteral("test_accuracy"), r.testAccuracy},
-                                                 {QStringLiteral("train_accuracy"), r.trainAccuracy},
-                                                 {QStringLiteral("folder"), r.folder}})
-                           .toJson(QJsonDocument::Compact)
-                    << '\n', out.flush();
-            else
-                err << "    " << lab::runStatusName(r.status) << ": test " << QString::number(r.testAccuracy, 'f', 2)
-                    << "%, train " << QString::number(r.trainAccuracy, 'f', 2) << "%\n", err.flush();
-        },
-        &control);
 
     const QVector<lab::SweepCell> cells = lab::Sweep::summarize(runner.points(), records, sweep.metric);
     if (json) {

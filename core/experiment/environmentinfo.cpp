@@ -65,15 +65,6 @@ QString EnvironmentInfo::cpuModel()
     return QSysInfo::currentCpuArchitecture();
 }
 
-int EnvironmentInfo::applyThreads(int requested)
-{
-    const int threads = requested > 0 ? requested : int(qMax(1u, std::thread::hardware_concurrency()));
-    // torch starts with 1 intra-op thread on Debian's build; set it every time.
-    if (torch::get_num_threads() != threads)
-        torch::set_num_threads(threads);
-    return torch::get_num_threads();
-}
-
 QJsonObject EnvironmentInfo::collect(int threads)
 {
     return {

@@ -16,8 +16,6 @@ public:
     static QString blasDescription();
     static bool usingReferenceBlas();
     static QString cpuModel();
-    /** Sets torch's intra-op threads (0 = all cores) and returns the number in use. */
-    static int applyThreads(int requested);
     static QJsonObject collect(int threads);
 };
 

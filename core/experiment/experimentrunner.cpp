@@ -4,6 +4,7 @@
 #include "core/common/laberror.h"
 #include "core/data/datalocator.h"
 #include "core/data/dataset.h"
+#include "core/experiment/environmentinfo.h"
 #include "core/experiment/runstore.h"
 #include "core/model/shapeinference.h"
 #include "core/train/trainer.h"
@@ -40,84 +41,85 @@ void checkDesign(const NetworkSpec &spec, const TrainConfig &config)
                            .arg(double(maxTrainingBytes) / 1e9, 0, 'f', 1));
 }
 
-// The record as it belongs to its run folder (id and folder set), saved there atomically.
-RunRecord saveInFolder(const RunRecord &record, const QString &folder)
-{
-    RunRecord copy = record;
-    copy.id = QFileInfo(folder).fileName();
-    copy.folder = folder;
-    copy.save(RunStore::recordPath(folder));
-    return copy;
-}
-
-// Saves record + checkpoint after every epoch; the checkpoint first, so a record never
-// claims an epoch the checkpoint does not hold.
-class Autosaver
+// Saves the run as the trainer goes and reports it outwards: the "running" record as soon
+// as training starts (so even a run killed in its first epoch leaves a record), then
+// checkpoint and record after every epoch — the checkpoint first, so a record never claims
+// an epoch the checkpoint does not hold. The caller's observer hears of each epoch once it
+// is on disk; ended is reported by trainInFolder once the model and final record are saved.
+class RunSaver : public TrainObserver
 {
 public:
-    Autosaver(QString folder, Trainer &trainer) : m_folder(std::move(folder)), m_trainer(trainer) {}
-
-    void operator()(const RunRecord &record) const
+    RunSaver(RunRecord identity, const QString &folder, Trainer &trainer, RunObserver *next, RunPosition position)
+        : m_record(std::move(identity)), m_trainer(trainer), m_next(next), m_position(position)
     {
-        AtomicFile::write(RunStore::checkpointPath(m_folder), m_trainer.checkpoint());
-        saveInFolder(record, m_folder);
+        m_record.folder = folder;
+        m_record.id = QFileInfo(folder).fileName();
     }
 
-private:
-    QString m_folder;
-    Trainer &m_trainer;
-};
-
-// Writes the "running" record as soon as training starts, so even a run killed in its
-// first epoch leaves a record behind; forwards everything to the caller's observer.
-class StartSaver : public TrainObserver
-{
-public:
-    StartSaver(QString folder, TrainObserver *next) : m_folder(std::move(folder)), m_next(next) {}
-    void onStarted(const RunRecord &record) override
+    void onStarted(const TrainHistory &history) override
     {
-        // The observer gets the folder too: the GUI shows and exports into it while the run goes on.
-        const RunRecord saved = saveInFolder(record, m_folder);
+        m_record.environment = EnvironmentInfo::collect(history.threads);
+        save(history);
         if (m_next)
-            m_next->onStarted(saved);
+            m_next->onRunStarted(m_record, m_position);
     }
-    void onBatch(const BatchProgress &p) override { if (m_next) m_next->onBatch(p); }
-    void onEpoch(const EpochMetrics &m) override { if (m_next) m_next->onEpoch(m); }
-    // onEnded is reported by trainInFolder once the model and the final record are on disk.
+    void onBatch(const BatchProgress &p) override
+    {
+        if (m_next)
+            m_next->onBatch(p);
+    }
+    void onEpoch(const EpochMetrics &m) override
+    {
+        AtomicFile::write(RunStore::checkpointPath(m_record.folder), m_trainer.checkpoint());
+        save(m_trainer.history());
+        if (m_next)
+            m_next->onEpoch(m);
+    }
+
+    /** The record of `history` (with this run's identity), written atomically into the run folder. */
+    const RunRecord &save(const TrainHistory &history)
+    {
+        m_record.setHistory(history);
+        m_record.save(RunStore::recordPath(m_record.folder));
+        return m_record;
+    }
 
 private:
-    QString m_folder;
-    TrainObserver *m_next;
+    RunRecord m_record;
+    Trainer &m_trainer;
+    RunObserver *m_next;
+    RunPosition m_position;
 };
 
-RunRecord trainInFolder(const QString &folder, Trainer &trainer, TrainObserver *observer, RunControl *control)
+// `identity` holds what the record has beyond the trainer's history (name, load time).
+RunRecord trainInFolder(const QString &folder, const RunRecord &identity, Trainer &trainer, RunObserver *observer,
+                        RunControl *control, RunPosition position)
 {
     QLockFile lock(RunStore::lockPath(folder));
     lock.setStaleLockTime(0);
     if (!lock.tryLock(0))
         throw LabError(QStringLiteral("%1: another process is training this run").arg(folder));
-    trainer.setEpochHook(Autosaver(folder, trainer));
 
-    StartSaver saver(folder, observer);
-    RunRecord record = trainer.run(&saver, control);
-    if (record.completedEpochs() > 0) {
+    RunSaver saver(identity, folder, trainer, observer, position);
+    const TrainHistory history = trainer.run(&saver, control);
+    if (history.completedEpochs() > 0) {
         // The model files name their run, so a model copied elsewhere still says where it came from.
         const QString runId = QFileInfo(folder).fileName();
         ModelFile model = trainer.model();
         model.summary.insert(QStringLiteral("run"), runId);
         model.save(RunStore::modelPath(folder));
-        if (record.config.keepBestModel) {
+        if (history.config.keepBestModel) {
             ModelFile best = trainer.bestModel();
             best.summary.insert(QStringLiteral("run"), runId);
             best.save(folder + u'/' + QLatin1String(RunStore::bestModelFileName));
         }
     }
     // A finished run needs no checkpoint; a stopped one keeps it to be resumed.
-    if (record.status == RunStatus::Finished)
+    if (history.status == RunStatus::Finished)
         QFile::remove(RunStore::checkpointPath(folder));
-    record = saveInFolder(record, folder);
+    const RunRecord record = saver.save(history);
     if (observer)
-        observer->onEnded(record);
+        observer->onRunEnded(record, position);
     return record;
 }
 
@@ -127,7 +129,7 @@ ExperimentRunner::ExperimentRunner(RunRequest request)
     : m_request(std::move(request))
 {
     if (m_request.spec.name.isEmpty())
-        m_request.spec.name = QStringLiteral("custom");
+        m_request.spec.name = NetworkSpec::defaultName();
 }
 
 ExperimentRunner::~ExperimentRunner() = default;
@@ -144,15 +146,18 @@ void ExperimentRunner::prepare()
     m_prepared = std::move(prepared);
 }
 
-RunRecord ExperimentRunner::run(TrainObserver *observer, RunControl *control)
+RunRecord ExperimentRunner::run(RunObserver *observer, RunControl *control, RunPosition position)
 {
     prepare();
     const RunStore store(DataLocator::runsFolder(m_request.runsFolder));
     const QString folder = store.createRunFolder(m_request.spec.name);
-    return trainInFolder(folder, *m_prepared->trainer, observer, control);
+    RunRecord identity;
+    identity.modelType = m_request.spec.name;
+    identity.loadSeconds = m_prepared->data->loadSeconds;
+    return trainInFolder(folder, identity, *m_prepared->trainer, observer, control, position);
 }
 
-RunRecord ExperimentRunner::resume(const QString &folder, const QString &dataFolder, TrainObserver *observer,
+RunRecord ExperimentRunner::resume(const QString &folder, const QString &dataFolder, RunObserver *observer,
                                    RunControl *control)
 {
     const RunStore store(QFileInfo(folder).absolutePath());
@@ -167,7 +172,7 @@ RunRecord ExperimentRunner::resume(const QString &folder, const QString &dataFol
     auto data = Dataset::load(DataLocator::dataFolder(dataFolder));
     Trainer trainer(record.spec, record.config, data);
     trainer.restore(checkpoint, record);
-    return trainInFolder(QFileInfo(folder).absoluteFilePath(), trainer, observer, control);
+    return trainInFolder(QFileInfo(folder).absoluteFilePath(), record, trainer, observer, control, RunPosition());
 }
 
 } // namespace lab

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/experiment/runobserver.h"
 #include "core/experiment/runrecord.h"
 #include "core/model/networkspec.h"
 #include "core/train/trainconfig.h"
@@ -10,7 +11,6 @@
 namespace lab {
 
 class RunControl;
-class TrainObserver;
 
 /** What to run and where: the design, its hyperparameters, the data and the run store. */
 struct RunRequest
@@ -24,9 +24,11 @@ struct RunRequest
 /**
  * One run from request to run folder, shared by the CLI, the GUI worker and the tests.
  * prepare() validates everything and loads the data before anything is written, so bad
- * input leaves no run folder behind. run() then creates the folder, rewrites
- * record.json and a checkpoint atomically after every epoch (a killed run leaves an
- * "interrupted" record that resume() continues), and saves the model at the end.
+ * input leaves no run folder behind. run() then creates the folder, lets the Trainer
+ * train, builds the RunRecord from the trainer's history, rewrites record.json and a
+ * checkpoint atomically after every epoch (a killed run leaves an "interrupted" record
+ * that resume() continues), and saves the model at the end. Progress goes to one
+ * RunObserver: started, batches, epochs, ended once.
  */
 class ExperimentRunner
 {
@@ -36,12 +38,15 @@ public:
 
     /** Validates and loads data. Throws LabError naming the bad input. */
     void prepare();
-    /** prepare()s if needed, then trains. Returns the final record (folder set). */
-    RunRecord run(TrainObserver *observer, RunControl *control);
+    /**
+     * prepare()s if needed, then trains. Returns the final record (folder set). `position`
+     * is what the observer is told about where this run sits (a sweep's run i of N).
+     */
+    RunRecord run(RunObserver *observer, RunControl *control, RunPosition position = {});
 
     /** Continues the run in `folder` from its checkpoint. Throws LabError. */
     static RunRecord resume(const QString &folder, const QString &dataFolder,
-                            TrainObserver *observer, RunControl *control);
+                            RunObserver *observer, RunControl *control);
 
     const RunRequest &request() const { return m_request; }
 

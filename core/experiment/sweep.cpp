@@ -244,9 +244,15 @@ SweepRunner::SweepRunner(Sweep sweep, QString dataFolder, QString runsFolder)
 {
 }
 
-QVector<RunRecord> SweepRunner::run(const std::function<void(const Progress &)> &onRunStarting,
-                                    const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control,
-                                    TrainObserver *observer)
+QVector<RunRequest> SweepRunner::requests() const
+{
+    QVector<RunRequest> requests;
+    for (const SweepPoint &point : m_points)
+        requests.append(RunRequest{point.spec, point.config, m_dataFolder, m_runsFolder});
+    return requests;
+}
+
+QVector<RunRecord> SweepRunner::run(RunObserver *observer, RunControl *control)
 {
     QVector<RunRecord> records;
     m_summaryPath = m_runsFolder + QStringLiteral("/sweeps/")
@@ -271,15 +277,11 @@ QVector<RunRecord> SweepRunner::run(const std::function<void(const Progress &)> 
         summary.insert(QStringLiteral("planned_runs"), m_points.size());
         AtomicFile::write(m_summaryPath, QJsonDocument(summary).toJson());
     };
-    for (int i = 0; i < m_points.size(); ++i) {
+    const QVector<RunRequest> runs = requests();
+    for (int i = 0; i < runs.size(); ++i) {
         if (control && control->cancelRequested())
             break;
-        if (onRunStarting)
-            onRunStarting({i, int(m_points.size()), m_points[i]});
-        RunRequest request{m_points[i].spec, m_points[i].config, m_dataFolder, m_runsFolder};
-        records.append(ExperimentRunner(request).run(observer, control));
-        if (onRunEnded)
-            onRunEnded(records.last());
+        records.append(ExperimentRunner(runs[i]).run(observer, control, RunPosition{i, int(runs.size())}));
         writeSummary();
     }
     return records;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/experiment/experimentrunner.h"
+#include "core/experiment/runobserver.h"
 #include "core/experiment/runrecord.h"
 #include "core/model/networkspec.h"
 #include "core/train/trainconfig.h"
@@ -8,12 +10,10 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
-#include <functional>
 
 namespace lab {
 
 class RunControl;
-class TrainObserver;
 
 /** One swept hyperparameter and its values, e.g. width: 10, 20, 50. */
 struct SweepAxis
@@ -73,29 +73,24 @@ struct Sweep
 };
 
 /**
- * Runs a sweep's runs one after another into the run store (each one an ordinary run)
- * and writes <runs>/sweeps/<time>-<name>.json with the grid and the run folders.
+ * Runs a sweep's runs one after another into the run store (each one an ordinary run
+ * request through ExperimentRunner) and writes <runs>/sweeps/<time>-<name>.json with the
+ * grid and the run folders, rewritten after every run.
  */
 class SweepRunner
 {
 public:
-    struct Progress
-    {
-        int index = 0;        ///< 0-based run about to start
-        int total = 0;
-        SweepPoint point;
-    };
-
     /** Throws LabError for a bad sweep before any run starts. */
     SweepRunner(Sweep sweep, QString dataFolder, QString runsFolder);
 
+    /** The run requests of the sweep, one per point, in order. */
+    QVector<RunRequest> requests() const;
+
     /**
-     * `onRunStarting` / `onRunEnded` are called on the calling thread. Stops early when cancelled.
-     * `observer` (optional) watches every run's batches and epochs, e.g. for a GUI progress bar.
+     * Runs every point in order; stops early when cancelled. `observer` (optional) hears
+     * of every run as of a single one, with its position i of N.
      */
-    QVector<RunRecord> run(const std::function<void(const Progress &)> &onRunStarting,
-                           const std::function<void(const RunRecord &)> &onRunEnded, RunControl *control,
-                           TrainObserver *observer = nullptr);
+    QVector<RunRecord> run(RunObserver *observer, RunControl *control);
 
     const QVector<SweepPoint> &points() const { return m_points; }
     /** Path of the summary written by run(). */

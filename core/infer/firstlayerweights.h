@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 
 #include <QString>
 #include <vector>

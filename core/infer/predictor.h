@@ -2,7 +2,7 @@
 
 #include "core/data/dataset.h"
 #include "core/eval/confusionmatrix.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 
 #include <array>
 #include <memory>

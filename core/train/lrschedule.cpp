@@ -23,39 +23,38 @@ LrSchedule::LrSchedule(const TrainConfig &config, int stepsPerEpoch)
 {
 }
 
-double LrSchedule::at(qint64 step) const
+double LrSchedule::factorAt(qint64 step) const
 {
-    const double lr = m_config.learningRate;
     step = qBound<qint64>(0, step, m_totalSteps - 1);
 
     if (m_config.schedule == ScheduleKind::OneCycle) {
-        // Smith's one-cycle as PyTorch's OneCycleLR defaults: 30% rising from lr/25 to lr,
-        // then cosine down to lr/25/1e4.
-        const double initial = lr / 25.0;
+        // Smith's one-cycle as PyTorch's OneCycleLR defaults: 30% rising from 1/25 of the rate
+        // to the rate, then cosine down to 1/25/1e4 of it.
+        const double initial = 1.0 / 25.0;
         const double final = initial / 1e4;
         const double peakStep = std::max(1.0, 0.3 * double(m_totalSteps) - 1.0);
         if (double(step) <= peakStep)
-            return cosineBetween(initial, lr, double(step) / peakStep);
+            return cosineBetween(initial, 1.0, double(step) / peakStep);
         const double rest = std::max(1.0, double(m_totalSteps - 1) - peakStep);
-        return cosineBetween(lr, final, (double(step) - peakStep) / rest);
+        return cosineBetween(1.0, final, (double(step) - peakStep) / rest);
     }
 
-    // Linear warm-up from lr/10 to lr over the first warmupEpochs.
+    // Linear warm-up from 1/10 of the rate to the rate over the first warmupEpochs.
     const qint64 warmupSteps = qint64(m_config.warmupEpochs) * m_stepsPerEpoch;
     if (step < warmupSteps)
-        return lr * (0.1 + 0.9 * double(step + 1) / double(warmupSteps));
+        return 0.1 + 0.9 * double(step + 1) / double(warmupSteps);
 
     switch (m_config.schedule) {
     case ScheduleKind::Step: {
         const qint64 epoch = step / m_stepsPerEpoch;
-        return lr * std::pow(m_config.stepGamma, double(epoch / qMax(m_config.stepEpochs, 1)));
+        return std::pow(m_config.stepGamma, double(epoch / qMax(m_config.stepEpochs, 1)));
     }
     case ScheduleKind::Cosine: {
         const double span = double(qMax<qint64>(m_totalSteps - warmupSteps, 1));
-        return cosineBetween(lr, 0.0, double(step - warmupSteps) / span);
+        return cosineBetween(1.0, 0.0, double(step - warmupSteps) / span);
     }
     default:
-        return lr;
+        return 1.0;
     }
 }
 

@@ -13,8 +13,14 @@ class LrSchedule
 public:
     LrSchedule(const TrainConfig &config, int stepsPerEpoch);
 
-    /** Learning rate for optimiser step `step` (0-based, counted over the whole run). */
-    double at(qint64 step) const;
+    /**
+     * The schedule's multiplier of the base learning rate at optimiser step `step` (0-based,
+     * counted over the whole run): 1 for a constant rate. The trainer multiplies it with the
+     * configured rate, or with the one the user set by hand during the run.
+     */
+    double factorAt(qint64 step) const;
+    /** The learning rate at `step` for the configured rate: learningRate × factorAt(step). */
+    double at(qint64 step) const { return m_config.learningRate * factorAt(step); }
     qint64 totalSteps() const { return m_totalSteps; }
 
 private:

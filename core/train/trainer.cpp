@@ -1,7 +1,6 @@
 #include "core/train/trainer.h"
 
 #include "core/common/laberror.h"
-#include "core/experiment/environmentinfo.h"
 #include "core/model/networkbuilder_p.h"
 #include "core/model/shapeinference.h"
 #include "core/train/augmentation_p.h"
@@ -10,10 +9,12 @@
 #include "core/train/optimizer_p.h"
 #include "core/train/runcontrol.h"
 #include "core/train/plainmlp_p.h"
+#include "core/train/torchthreads.h"
 #include "core/train/trainobserver.h"
 
 #include <QElapsedTimer>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 namespace lab {
@@ -62,6 +63,44 @@ struct EvalResult
     std::shared_ptr<std::vector<float>> probabilities;
 };
 
+// What stays the same for every epoch of one run() call.
+struct RunPlan
+{
+    int64_t trainCount = 0;
+    int batchSize = 0;
+    int batchesPerEpoch = 0;
+    int gradientEvery = 1;   // sample gradient norms every n-th batch (diagnostics)
+    std::unique_ptr<LrSchedule> schedule;
+    // A plain MLP: passes without autograd's per-step bookkeeping (see plainmlp_p.h).
+    std::unique_ptr<PlainMlpPasses> handPasses;
+};
+
+// One epoch in progress: its seeded order and randomness, and what its batches added up.
+struct EpochState
+{
+    int epoch = 0;
+    at::Generator generator;
+    torch::Tensor index;   // this epoch's images as indices into the data set, in order
+    torch::Tensor y;       // and their labels
+    double lossSum = 0;
+    int batchesDone = 0;
+    std::vector<double> gradientSums;
+    int gradientSamples = 0;
+    double lr = 0;
+    QElapsedTimer timer;
+    qint64 pausedNs = 0;
+
+    // Training time so far, without the time spent paused.
+    double seconds() const { return double(timer.nsecsElapsed() - pausedNs) / 1e9; }
+};
+
+// How a run ended before its last epoch, when it did.
+struct Ending
+{
+    RunStatus status;
+    QString detail;
+};
+
 } // namespace
 
 struct Trainer::Impl
@@ -77,12 +116,27 @@ struct Trainer::Impl
     // Reused float buffers for one batch and one evaluation chunk: fresh memory per batch
     // costs page faults (~0.8 s per 188 MB on this VM).
     torch::Tensor batchX, evalX;
-    RunRecord record;
-    std::function<void(const RunRecord &)> epochHook;
+    TrainHistory history;
     QByteArray bestWeights;
     double bestScore = -1;
     int epochsWithoutImprovement = 0;
     double learningRateBase = 0;
+
+    // The steps of run(), in the order they happen.
+    void begin(TrainObserver *observer);
+    RunPlan plan() const;
+    std::optional<Ending> runEpoch(int epoch, const RunPlan &plan, TrainObserver *observer, RunControl *control);
+    EpochState startEpoch(int epoch) const;
+    /** The epoch's batches; the divergence message when the loss stopped being finite. */
+    std::optional<QString> trainBatches(EpochState &e, const RunPlan &plan, TrainObserver *observer, RunControl *control);
+    /** Pause, cancel and learning-rate requests; false when the epoch must stop. */
+    bool takeRequests(EpochState &e, RunControl &control);
+    /** One optimiser step on images start..start+len of the epoch; its loss (no step when not finite). */
+    double trainStep(EpochState &e, const RunPlan &plan, int64_t start, int64_t len, bool sampleGradients);
+    EpochMetrics evaluateEpoch(const EpochState &e, double seconds);
+    void recordEpoch(const EpochMetrics &m);
+    std::optional<Ending> checkEarlyStop(int epoch) const;
+    TrainHistory finish(RunStatus status, const QString &detail);
 
     /** Loss, accuracy and confusion over `set`'s images `indices` (all when undefined), labelled `y`. */
     EvalResult evaluate(const ImageSet &set, const torch::Tensor &indices, const torch::Tensor &y, bool keepProbabilities);
@@ -134,16 +188,16 @@ void Trainer::Impl::appendBatchLoss(double loss)
 {
     // Keep every stride-th step's loss; when full, halve the resolution.
     const qint64 step = optimizer->steps();
-    if ((step - 1) % record.batchLossStride != 0)
+    if ((step - 1) % history.batchLossStride != 0)
         return;
-    record.batchLosses.append(loss);
-    if (record.batchLosses.size() >= maxBatchLossPoints) {
+    history.batchLosses.append(loss);
+    if (history.batchLosses.size() >= maxBatchLossPoints) {
         QVector<double> thinned;
-        thinned.reserve(record.batchLosses.size() / 2 + 1);
-        for (qsizetype i = 0; i < record.batchLosses.size(); i += 2)
-            thinned.append(record.batchLosses[i]);
-        record.batchLosses = thinned;
-        record.batchLossStride *= 2;
+        thinned.reserve(history.batchLosses.size() / 2 + 1);
+        for (qsizetype i = 0; i < history.batchLosses.size(); i += 2)
+            thinned.append(history.batchLosses[i]);
+        history.batchLosses = thinned;
+        history.batchLossStride *= 2;
     }
 }
 
@@ -154,16 +208,15 @@ ModelFile Trainer::Impl::modelFile(const QByteArray &weights) const
     model.norm = data->norm;
     model.weights = weights;
     model.summary = QJsonObject{
-        {QStringLiteral("model_type"), record.modelType},
-        {QStringLiteral("test_accuracy"), record.testAccuracy},
-        {QStringLiteral("train_accuracy"), record.trainAccuracy},
-        {QStringLiteral("epochs"), record.completedEpochs()},
+        {QStringLiteral("model_type"), spec.name.isEmpty() ? NetworkSpec::defaultName() : spec.name},
+        {QStringLiteral("test_accuracy"), history.testAccuracy},
+        {QStringLiteral("train_accuracy"), history.trainAccuracy},
+        {QStringLiteral("epochs"), history.completedEpochs()},
         {QStringLiteral("batch_size"), config.batchSize},
         {QStringLiteral("learning_rate"), config.learningRate},
         {QStringLiteral("optimizer"), TrainConfig::optimizerName(config.optimizer)},
         {QStringLiteral("seed"), QString::number(config.seed)},
-        {QStringLiteral("parameters"), record.parameters},
-        {QStringLiteral("run"), record.id},
+        {QStringLiteral("parameters"), history.parameters},
     };
     return model;
 }
@@ -213,22 +266,19 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
     d->probeX = normalizedImages(data->train, d->trainIndex, 0, std::min<int64_t>(probeCount, d->trainY.size(0)),
                                  data->norm, probeBuffer);
 
-    RunRecord &r = d->record;
-    r.modelType = spec.name.isEmpty() ? QStringLiteral("custom") : spec.name;
-    r.spec = spec;
-    r.config = config;
-    r.parameters = shapes.parameters;
-    r.loadSeconds = data->loadSeconds;
+    d->history.spec = spec;
+    d->history.config = config;
+    d->history.parameters = shapes.parameters;
 }
 
 Trainer::~Trainer() = default;
 
-void Trainer::setEpochHook(std::function<void(const RunRecord &)> hook)
+const TrainHistory &Trainer::history() const
 {
-    d->epochHook = std::move(hook);
+    return d->history;
 }
 
-void Trainer::restore(const QByteArray &checkpoint, const RunRecord &record)
+void Trainer::restore(const QByteArray &checkpoint, const TrainHistory &history)
 {
     try {
         std::istringstream in(std::string(checkpoint.constData(), size_t(checkpoint.size())));
@@ -239,12 +289,11 @@ void Trainer::restore(const QByteArray &checkpoint, const RunRecord &record)
         throw LabError(QStringLiteral("checkpoint: does not match this run's network (%1)")
                            .arg(QString::fromStdString(e.what_without_backtrace()).section(u'\n', 0, 0)));
     }
-    // Keep the identity and timings of the interrupted run; its epochs are the ones the checkpoint holds.
-    RunRecord restored = record;
-    restored.status = RunStatus::Running;
-    restored.statusDetail.clear();
-    d->record = restored;
-    d->learningRateBase = record.lrChanges.isEmpty() ? d->config.learningRate : record.lrChanges.last().learningRate;
+    // Keep the timings of the interrupted run; its epochs are the ones the checkpoint holds.
+    d->history = history;
+    d->history.status = RunStatus::Running;
+    d->history.statusDetail.clear();
+    d->learningRateBase = history.lrChanges.isEmpty() ? d->config.learningRate : history.lrChanges.last().learningRate;
 }
 
 void Trainer::Impl::restoreFromArchive(torch::serialize::InputArchive &archive)
@@ -295,203 +344,246 @@ ModelFile Trainer::bestModel() const
     if (d->bestWeights.isEmpty())
         return model();
     ModelFile best = d->modelFile(d->bestWeights);
-    best.summary.insert(QStringLiteral("epoch"), d->record.bestEpoch);
-    best.summary.insert(QStringLiteral("test_accuracy"), d->record.bestTestAccuracy);
+    best.summary.insert(QStringLiteral("epoch"), d->history.bestEpoch);
+    best.summary.insert(QStringLiteral("test_accuracy"), d->history.bestTestAccuracy);
     return best;
 }
 
-RunRecord Trainer::run(TrainObserver *observer, RunControl *control)
+TrainHistory Trainer::run(TrainObserver *observer, RunControl *control)
 {
-    RunRecord &r = d->record;
-    const TrainConfig &config = d->config;
-    const int threads = EnvironmentInfo::applyThreads(config.threads);
-    r.environment = EnvironmentInfo::collect(threads);
-    if (!r.started.isValid())
-        r.started = QDateTime::currentDateTime();
-    r.status = RunStatus::Running;
-    if (observer)
-        observer->onStarted(r);
-
-    const int64_t trainCount = d->trainY.size(0);
-    const ImageSet &images = d->data->train;
-    const int batchSize = std::min<int>(config.batchSize, int(trainCount));
-    int batchesPerEpoch = int((trainCount + batchSize - 1) / batchSize);
-    if (config.maxBatchesPerEpoch > 0)
-        batchesPerEpoch = std::min(batchesPerEpoch, config.maxBatchesPerEpoch);
-    const LrSchedule schedule(config, batchesPerEpoch);
-    // A plain MLP: passes without autograd's per-step bookkeeping (see plainmlp_p.h).
-    const std::unique_ptr<PlainMlpPasses> handPasses =
-        batchSize <= PlainMlpPasses::maxBatch ? PlainMlpPasses::tryCreate(d->spec, d->network, batchSize) : nullptr;
-    const int gradientEvery = std::max(1, batchesPerEpoch / gradientSamplesPerEpoch);
-
-    auto finish = [&](RunStatus status, const QString &detail) {
-        r.status = status;
-        r.statusDetail = detail;
-        r.ended = QDateTime::currentDateTime();
-        if (observer)
-            observer->onEnded(r);
-        return r;
-    };
-
+    d->begin(observer);
     try {
+        const RunPlan plan = d->plan();
         d->network.net->train();
-        for (int epoch = r.completedEpochs() + 1; epoch <= config.epochs; ++epoch) {
-            QElapsedTimer epochTimer;
-            epochTimer.start();
-            at::Generator generator = at::detail::createCPUGenerator(epochSeed(config.seed, epoch));
-            torch::manual_seed(epochSeed(config.seed, epoch) + 1);   // dropout draws from the global generator
-            const torch::Tensor order = torch::randperm(trainCount, generator, torch::kLong);
-            // This epoch's images as indices into the data set, and their labels, in order.
-            const torch::Tensor epochIndex = d->trainIndex.defined() ? d->trainIndex.index_select(0, order) : order;
-            const torch::Tensor epochY = d->trainY.index_select(0, order);
-            double lossSum = 0;
-            int batchesDone = 0;
-            std::vector<double> gradientSums(d->network.weightLayers.size(), 0.0);
-            int gradientSamples = 0;
-            double lr = 0;
-            qint64 pausedNs = 0;
-
-            for (int b = 0; b < batchesPerEpoch; ++b) {
-                if (control) {
-                    if (control->isPaused()) {
-                        QElapsedTimer paused;
-                        paused.start();
-                        const bool goOn = control->waitWhilePaused();
-                        pausedNs += paused.nsecsElapsed();
-                        if (!goOn)
-                            break;
-                    }
-                    if (control->cancelRequested())
-                        break;
-                    if (const double requested = control->takeRequestedLearningRate(); requested > 0) {
-                        d->learningRateBase = requested;
-                        r.lrChanges.append({epoch, d->optimizer->steps() + 1, requested});
-                    }
-                }
-                const int64_t start = int64_t(b) * batchSize;
-                const int64_t len = std::min<int64_t>(batchSize, trainCount - start);
-                torch::Tensor x = normalizedImages(images, epochIndex, start, len, d->data->norm, d->batchX);
-                if (config.augment.enabled)
-                    x = augmentBatch(x, config.augment, d->data->norm, generator);
-
-                const qint64 step = d->optimizer->steps();
-                lr = schedule.at(step) * (d->learningRateBase / config.learningRate);
-                d->optimizer->zeroGrad();
-                torch::Tensor loss;
-                double lossValue = 0;
-                if (handPasses) {
-                    x = x.contiguous();
-                    lossValue = handPasses->forwardBackward(x.data_ptr<float>(), epochY.data_ptr<int64_t>() + start, int(len));
-                } else {
-                    loss = torch::nn::functional::cross_entropy(d->network.net->forward(x), epochY.narrow(0, start, len));
-                    lossValue = loss.item<double>();
-                }
-                if (!std::isfinite(lossValue)) {
-                    r.trainSeconds += (epochTimer.nsecsElapsed() - pausedNs) / 1e9;
-                    return finish(RunStatus::Diverged, QStringLiteral("the loss became %1 at epoch %2, batch %3 (learning rate %4)")
-                                                           .arg(std::isnan(lossValue) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
-                                                           .arg(epoch).arg(b + 1).arg(lr));
-                }
-                if (!handPasses)
-                    loss.backward();
-                if (config.diagnostics && b % gradientEvery == 0) {
-                    const std::vector<double> norms = gradientNorms(d->network);
-                    for (size_t i = 0; i < norms.size(); ++i)
-                        gradientSums[i] += norms[i];
-                    ++gradientSamples;
-                }
-                d->optimizer->step(lr);
-                lossSum += lossValue;
-                ++batchesDone;
-                d->appendBatchLoss(lossValue);
-                if (observer) {
-                    BatchProgress progress;
-                    progress.epoch = epoch;
-                    progress.batch = b + 1;
-                    progress.batchesPerEpoch = batchesPerEpoch;
-                    progress.step = d->optimizer->steps();
-                    progress.totalSteps = schedule.totalSteps();
-                    progress.loss = lossValue;
-                    progress.learningRate = lr;
-                    const double seconds = (epochTimer.nsecsElapsed() - pausedNs) / 1e9;
-                    progress.samplesPerSecond = seconds > 0 ? double(start + len) / seconds : 0;
-                    observer->onBatch(progress);
-                }
-            }
-            const double epochSeconds = (epochTimer.nsecsElapsed() - pausedNs) / 1e9;
-            r.trainSeconds += epochSeconds;
-            if (control && control->cancelRequested())
-                return finish(RunStatus::Cancelled, QStringLiteral("stopped during epoch %1; %2 epochs complete")
-                                                         .arg(epoch).arg(r.completedEpochs()));
-
-            // End of epoch: evaluate (not counted as training time).
-            QElapsedTimer evalTimer;
-            evalTimer.start();
-            EpochMetrics m;
-            m.epoch = epoch;
-            m.trainLoss = batchesDone ? lossSum / batchesDone : 0.0;
-            m.learningRate = lr;
-            m.seconds = epochSeconds;
-            const EvalResult test = d->evaluate(d->data->test, torch::Tensor(), d->testY, true);
-            const EvalResult train = d->evaluate(images, d->trainIndex, d->trainY, false);
-            m.testLoss = test.loss;
-            m.testAccuracy = test.accuracy;
-            m.trainAccuracy = train.accuracy;
-            m.confusion = test.confusion;
-            m.testProbabilities = test.probabilities;
-            double score = test.accuracy;
-            if (d->valIndex.defined()) {
-                const EvalResult val = d->evaluate(images, d->valIndex, d->valY, false);
-                m.validationLoss = val.loss;
-                m.validationAccuracy = val.accuracy;
-                score = val.accuracy;
-            }
-            if (config.diagnostics) {
-                std::vector<double> gradients(gradientSums.size(), 0.0);
-                for (size_t i = 0; i < gradients.size(); ++i)
-                    gradients[i] = gradientSamples ? gradientSums[i] / gradientSamples : 0.0;
-                m.layers = layerDiagnostics(d->network, deadFractions(d->network, d->probeX), gradients,
-                                            weightNorms(d->network));
-            }
-            m.evalSeconds = evalTimer.nsecsElapsed() / 1e9;
-            r.evalSeconds += m.evalSeconds;
-
-            r.testAccuracy = m.testAccuracy;
-            r.trainAccuracy = m.trainAccuracy;
-            r.finalTrainLoss = m.trainLoss;
-            if (r.secondsTo99 < 0 && m.testAccuracy >= 99.0)
-                r.secondsTo99 = r.trainSeconds;
-            if (score > d->bestScore) {
-                d->bestScore = score;
-                d->epochsWithoutImprovement = 0;
-                r.bestEpoch = epoch;
-                r.bestTestAccuracy = m.testAccuracy;
-                if (config.keepBestModel)
-                    d->bestWeights = NetworkBuilder::saveWeights(*d->network.net);
-            } else {
-                ++d->epochsWithoutImprovement;
-            }
-            EpochMetrics stored = m;
-            stored.testProbabilities.reset();   // galleries only; records stay small
-            r.epochs.append(stored);
-            if (observer)
-                observer->onEpoch(m);
-            if (d->epochHook)
-                d->epochHook(r);
-            if (config.earlyStoppingPatience > 0 && d->epochsWithoutImprovement >= config.earlyStoppingPatience)
-                return finish(RunStatus::Finished, QStringLiteral("early stopping after epoch %1: no improvement for %2 epochs (best: epoch %3)")
-                                                        .arg(epoch).arg(config.earlyStoppingPatience).arg(r.bestEpoch));
+        for (int epoch = d->history.completedEpochs() + 1; epoch <= d->config.epochs; ++epoch) {
+            if (const std::optional<Ending> ending = d->runEpoch(epoch, plan, observer, control))
+                return d->finish(ending->status, ending->detail);
         }
-        return finish(RunStatus::Finished, QString());
+        return d->finish(RunStatus::Finished, QString());
     } catch (const LabError &e) {
-        return finish(RunStatus::Failed, e.message());
+        return d->finish(RunStatus::Failed, e.message());
     } catch (const c10::Error &e) {
-        return finish(RunStatus::Failed, QString::fromStdString(e.what_without_backtrace()).section(u'\n', 0, 0));
+        return d->finish(RunStatus::Failed, QString::fromStdString(e.what_without_backtrace()).section(u'\n', 0, 0));
     } catch (const std::bad_alloc &) {
-        return finish(RunStatus::Failed, QStringLiteral("out of memory; try a smaller network or batch size"));
+        return d->finish(RunStatus::Failed, QStringLiteral("out of memory; try a smaller network or batch size"));
     } catch (const std::exception &e) {
-        return finish(RunStatus::Failed, QString::fromLocal8Bit(e.what()));
+        return d->finish(RunStatus::Failed, QString::fromLocal8Bit(e.what()));
     }
+}
+
+void Trainer::Impl::begin(TrainObserver *observer)
+{
+    history.threads = TorchThreads::apply(config.effectiveThreads());
+    if (!history.started.isValid())
+        history.started = QDateTime::currentDateTime();
+    history.status = RunStatus::Running;
+    if (observer)
+        observer->onStarted(history);
+}
+
+RunPlan Trainer::Impl::plan() const
+{
+    RunPlan p;
+    p.trainCount = trainY.size(0);
+    p.batchSize = std::min<int>(config.batchSize, int(p.trainCount));
+    p.batchesPerEpoch = int((p.trainCount + p.batchSize - 1) / p.batchSize);
+    if (config.maxBatchesPerEpoch > 0)
+        p.batchesPerEpoch = std::min(p.batchesPerEpoch, config.maxBatchesPerEpoch);
+    p.gradientEvery = std::max(1, p.batchesPerEpoch / gradientSamplesPerEpoch);
+    p.schedule = std::make_unique<LrSchedule>(config, p.batchesPerEpoch);
+    if (p.batchSize <= PlainMlpPasses::maxBatch)
+        p.handPasses = PlainMlpPasses::tryCreate(spec, network, p.batchSize);
+    return p;
+}
+
+std::optional<Ending> Trainer::Impl::runEpoch(int epoch, const RunPlan &plan, TrainObserver *observer, RunControl *control)
+{
+    EpochState e = startEpoch(epoch);
+    const std::optional<QString> diverged = trainBatches(e, plan, observer, control);
+    const double seconds = e.seconds();
+    history.trainSeconds += seconds;
+    if (diverged)
+        return Ending{RunStatus::Diverged, *diverged};
+    if (control && control->cancelRequested())
+        return Ending{RunStatus::Cancelled, QStringLiteral("stopped during epoch %1; %2 epochs complete")
+                                                .arg(epoch).arg(history.completedEpochs())};
+    const EpochMetrics m = evaluateEpoch(e, seconds);
+    recordEpoch(m);
+    if (observer)
+        observer->onEpoch(m);
+    return checkEarlyStop(epoch);
+}
+
+EpochState Trainer::Impl::startEpoch(int epoch) const
+{
+    EpochState e;
+    e.timer.start();
+    e.epoch = epoch;
+    e.generator = at::detail::createCPUGenerator(epochSeed(config.seed, epoch));
+    torch::manual_seed(epochSeed(config.seed, epoch) + 1);   // dropout draws from the global generator
+    const torch::Tensor order = torch::randperm(trainY.size(0), e.generator, torch::kLong);
+    e.index = trainIndex.defined() ? trainIndex.index_select(0, order) : order;
+    e.y = trainY.index_select(0, order);
+    e.gradientSums.assign(network.weightLayers.size(), 0.0);
+    return e;
+}
+
+std::optional<QString> Trainer::Impl::trainBatches(EpochState &e, const RunPlan &plan, TrainObserver *observer,
+                                                   RunControl *control)
+{
+    for (int b = 0; b < plan.batchesPerEpoch; ++b) {
+        if (control && !takeRequests(e, *control))
+            break;
+        const int64_t start = int64_t(b) * plan.batchSize;
+        const int64_t len = std::min<int64_t>(plan.batchSize, plan.trainCount - start);
+        const double loss = trainStep(e, plan, start, len, config.diagnostics && b % plan.gradientEvery == 0);
+        if (!std::isfinite(loss))
+            return QStringLiteral("the loss became %1 at epoch %2, batch %3 (learning rate %4)")
+                .arg(std::isnan(loss) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
+                .arg(e.epoch).arg(b + 1).arg(e.lr);
+        e.lossSum += loss;
+        ++e.batchesDone;
+        appendBatchLoss(loss);
+        if (observer) {
+            BatchProgress progress;
+            progress.epoch = e.epoch;
+            progress.batch = b + 1;
+            progress.batchesPerEpoch = plan.batchesPerEpoch;
+            progress.step = optimizer->steps();
+            progress.totalSteps = plan.schedule->totalSteps();
+            progress.loss = loss;
+            progress.learningRate = e.lr;
+            const double seconds = e.seconds();
+            progress.samplesPerSecond = seconds > 0 ? double(start + len) / seconds : 0;
+            observer->onBatch(progress);
+        }
+    }
+    return std::nullopt;
+}
+
+bool Trainer::Impl::takeRequests(EpochState &e, RunControl &control)
+{
+    if (control.isPaused()) {
+        QElapsedTimer paused;
+        paused.start();
+        const bool goOn = control.waitWhilePaused();
+        e.pausedNs += paused.nsecsElapsed();
+        if (!goOn)
+            return false;
+    }
+    if (control.cancelRequested())
+        return false;
+    if (const double requested = control.takeRequestedLearningRate(); requested > 0) {
+        learningRateBase = requested;
+        history.lrChanges.append({e.epoch, optimizer->steps() + 1, requested});
+    }
+    return true;
+}
+
+double Trainer::Impl::trainStep(EpochState &e, const RunPlan &plan, int64_t start, int64_t len, bool sampleGradients)
+{
+    torch::Tensor x = normalizedImages(data->train, e.index, start, len, data->norm, batchX);
+    if (config.augment.enabled)
+        x = augmentBatch(x, config.augment, data->norm, e.generator);
+
+    // The schedule shapes the rate; the base is the configured one or the user's latest change.
+    e.lr = learningRateBase * plan.schedule->factorAt(optimizer->steps());
+    optimizer->zeroGrad();
+    torch::Tensor loss;
+    double lossValue = 0;
+    if (plan.handPasses) {
+        x = x.contiguous();
+        lossValue = plan.handPasses->forwardBackward(x.data_ptr<float>(), e.y.data_ptr<int64_t>() + start, int(len));
+    } else {
+        loss = torch::nn::functional::cross_entropy(network.net->forward(x), e.y.narrow(0, start, len));
+        lossValue = loss.item<double>();
+    }
+    if (!std::isfinite(lossValue))
+        return lossValue;
+    if (!plan.handPasses)
+        loss.backward();
+    if (sampleGradients) {
+        const std::vector<double> norms = gradientNorms(network);
+        for (size_t i = 0; i < norms.size(); ++i)
+            e.gradientSums[i] += norms[i];
+        ++e.gradientSamples;
+    }
+    optimizer->step(e.lr);
+    return lossValue;
+}
+
+EpochMetrics Trainer::Impl::evaluateEpoch(const EpochState &e, double seconds)
+{
+    // Not counted as training time.
+    QElapsedTimer evalTimer;
+    evalTimer.start();
+    EpochMetrics m;
+    m.epoch = e.epoch;
+    m.trainLoss = e.batchesDone ? e.lossSum / e.batchesDone : 0.0;
+    m.learningRate = e.lr;
+    m.seconds = seconds;
+    const EvalResult test = evaluate(data->test, torch::Tensor(), testY, true);
+    const EvalResult train = evaluate(data->train, trainIndex, trainY, false);
+    m.testLoss = test.loss;
+    m.testAccuracy = test.accuracy;
+    m.trainAccuracy = train.accuracy;
+    m.confusion = test.confusion;
+    m.testProbabilities = test.probabilities;
+    if (valIndex.defined()) {
+        const EvalResult val = evaluate(data->train, valIndex, valY, false);
+        m.validationLoss = val.loss;
+        m.validationAccuracy = val.accuracy;
+    }
+    if (config.diagnostics) {
+        std::vector<double> gradients(e.gradientSums.size(), 0.0);
+        for (size_t i = 0; i < gradients.size(); ++i)
+            gradients[i] = e.gradientSamples ? e.gradientSums[i] / e.gradientSamples : 0.0;
+        m.layers = layerDiagnostics(network, deadFractions(network, probeX), gradients, weightNorms(network));
+    }
+    m.evalSeconds = evalTimer.nsecsElapsed() / 1e9;
+    return m;
+}
+
+void Trainer::Impl::recordEpoch(const EpochMetrics &m)
+{
+    TrainHistory &h = history;
+    h.evalSeconds += m.evalSeconds;
+    h.testAccuracy = m.testAccuracy;
+    h.trainAccuracy = m.trainAccuracy;
+    h.finalTrainLoss = m.trainLoss;
+    if (h.secondsTo99 < 0 && m.testAccuracy >= 99.0)
+        h.secondsTo99 = h.trainSeconds;
+    // The best epoch by validation accuracy when there is a split, else by test accuracy.
+    const double score = valIndex.defined() ? m.validationAccuracy : m.testAccuracy;
+    if (score > bestScore) {
+        bestScore = score;
+        epochsWithoutImprovement = 0;
+        h.bestEpoch = m.epoch;
+        h.bestTestAccuracy = m.testAccuracy;
+        if (config.keepBestModel)
+            bestWeights = NetworkBuilder::saveWeights(*network.net);
+    } else {
+        ++epochsWithoutImprovement;
+    }
+    EpochMetrics stored = m;
+    stored.testProbabilities.reset();   // galleries only; records stay small
+    h.epochs.append(stored);
+}
+
+std::optional<Ending> Trainer::Impl::checkEarlyStop(int epoch) const
+{
+    if (config.earlyStoppingPatience <= 0 || epochsWithoutImprovement < config.earlyStoppingPatience)
+        return std::nullopt;
+    return Ending{RunStatus::Finished, QStringLiteral("early stopping after epoch %1: no improvement for %2 epochs (best: epoch %3)")
+                                           .arg(epoch).arg(config.earlyStoppingPatience).arg(history.bestEpoch)};
+}
+
+TrainHistory Trainer::Impl::finish(RunStatus status, const QString &detail)
+{
+    history.status = status;
+    history.statusDetail = detail;
+    history.ended = QDateTime::currentDateTime();
+    return history;
 }
 
 } // namespace lab

@@ -2,7 +2,7 @@
 
 #include "core/data/dataset.h"
 #include "core/experiment/runrecord.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/model/networkspec.h"
 #include "core/train/trainconfig.h"
 
@@ -32,18 +32,18 @@ public:
     Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared_ptr<const Dataset> data);
     ~Trainer();
 
-    /** Called on the training thread after each epoch's onEpoch, for autosaving. */
-    void setEpochHook(std::function<void(const RunRecord &)> hook);
-
-    /** Continues a run from a checkpoint made by checkpoint(); `record` has the finished epochs. */
-    void restore(const QByteArray &checkpoint, const RunRecord &record);
+    /** Continues a run from a checkpoint made by checkpoint(); `history` has the finished epochs. */
+    void restore(const QByteArray &checkpoint, const TrainHistory &history);
 
     /**
      * Trains until done, cancelled, diverged (NaN/inf loss) or failed. Never throws for
-     * those; the returned record's status says how it ended. `observer` and `control`
+     * those; the returned history's status says how it ended. `observer` and `control`
      * may be null.
      */
-    RunRecord run(TrainObserver *observer, RunControl *control);
+    TrainHistory run(TrainObserver *observer, RunControl *control);
+
+    /** What the trainer has produced so far (all of it once run() returned). */
+    const TrainHistory &history() const;
 
     /** The current weights as a model file. */
     ModelFile model() const;

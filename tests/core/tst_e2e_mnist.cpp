@@ -4,7 +4,7 @@
 #include "core/experiment/experimentrunner.h"
 #include "core/experiment/preset.h"
 #include "core/experiment/runstore.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/infer/predictor.h"
 #include "testdata.h"
 

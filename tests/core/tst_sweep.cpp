@@ -70,9 +70,21 @@ private Q_SLOTS:
         QTemporaryDir data, runs;
         TestData::writeSyntheticMnist(data.path(), 300, 100);
         SweepRunner runner(Sweep::fromJson(tinySweep(), QStringLiteral("tiny.json")), data.path(), runs.path());
-        int started = 0;
-        const QVector<RunRecord> records = runner.run([&](const SweepRunner::Progress &p) { QCOMPARE(p.index, started++); },
-                                                      nullptr, nullptr);
+        // Runs start in order, each as run i of 8, and each ends once.
+        struct Positions : RunObserver
+        {
+            int started = 0;
+            int ended = 0;
+            void onRunStarted(const RunRecord &, const RunPosition &p) override
+            {
+                QCOMPARE(p.total, 8);
+                QCOMPARE(p.index, started++);
+            }
+            void onRunEnded(const RunRecord &, const RunPosition &p) override { QCOMPARE(p.index, ended++); }
+        } observer;
+        const QVector<RunRecord> records = runner.run(&observer, nullptr);
+        const int started = observer.started;
+        QCOMPARE(observer.ended, 8);
         QCOMPARE(records.size(), 8);
         QCOMPARE(started, 8);
         QCOMPARE(RunStore(runs.path()).list().size(), 8);

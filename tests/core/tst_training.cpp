@@ -3,6 +3,7 @@
 #include "core/common/laberror.h"
 #include "core/data/dataset.h"
 #include "core/experiment/experimentrunner.h"
+#include "core/experiment/runobserver.h"
 #include "core/experiment/runstore.h"
 #include "core/model/networkbuilder_p.h"
 #include "core/train/augmenter.h"
@@ -65,7 +66,8 @@ QJsonObject withoutTimings(RunRecord r)
     return r.toJson();
 }
 
-class CancelAfter : public TrainObserver
+// Watches a bare Trainer or an ExperimentRunner alike.
+class CancelAfter : public TrainObserver, public RunObserver
 {
 public:
     CancelAfter(RunControl &control, int batches) : m_control(control), m_left(batches) {}

@@ -7,7 +7,7 @@
 #include "core/data/dataset.h"
 #include "core/experiment/referenceresults.h"
 #include "core/infer/firstlayerweights.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/model/networkspec.h"
 #include "testdata.h"
 #include "core/train/trainconfig.h"

@@ -4,7 +4,7 @@
 
 #include "core/common/laberror.h"
 #include "core/data/dataset.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/infer/predictor.h"
 #include "core/model/networkspec.h"
 #include "testdata.h"

@@ -7,7 +7,7 @@
 #include "core/common/laberror.h"
 #include "core/data/idxfile.h"
 #include "core/experiment/runrecord.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/model/networkspec.h"
 
 #include <QCryptographicHash>

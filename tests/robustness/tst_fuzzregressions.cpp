@@ -5,7 +5,7 @@
 // exception, no crash, no sanitizer report when built with scripts/sanitize.sh).
 #include "core/common/laberror.h"
 #include "core/data/idxfile.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 
 #include <QDir>
 #include <QFile>

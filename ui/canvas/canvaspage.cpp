@@ -11,7 +11,7 @@
 #include "core/experiment/runstore.h"
 #include "core/infer/defaultmodel.h"
 #include "core/infer/digitpreprocessor.h"
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 #include "core/infer/personaltestset.h"
 #include "core/infer/predictor.h"
 

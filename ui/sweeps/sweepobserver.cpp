@@ -23,9 +23,15 @@ void SweepObserver::onEpoch(const EpochMetrics &metrics)
     Q_EMIT m_worker->epochFinished(metrics.epoch, metrics.testAccuracy);
 }
 
-void SweepObserver::onEnded(const RunRecord &)
+void SweepObserver::onRunStarted(const RunRecord &record, const RunPosition &position)
+{
+    Q_EMIT m_worker->runStarting(position.index, position.total, record.modelType);
+}
+
+void SweepObserver::onRunEnded(const RunRecord &record, const RunPosition &position)
 {
     flush();
+    Q_EMIT m_worker->runEnded(position.index, record);
 }
 
 void SweepObserver::flush()

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/train/trainobserver.h"
+#include "core/experiment/runobserver.h"
 
 #include <QElapsedTimer>
 
@@ -13,14 +13,15 @@ class SweepWorker;
  * current run is, so it keeps the newest batch and sends it at most every ~100 ms (and at
  * the end of every epoch) as a signal of the worker, queued to the GUI thread by Qt.
  */
-class SweepObserver : public TrainObserver
+class SweepObserver : public RunObserver
 {
 public:
     explicit SweepObserver(SweepWorker *worker);
 
     void onBatch(const BatchProgress &progress) override;
     void onEpoch(const EpochMetrics &metrics) override;
-    void onEnded(const RunRecord &record) override;
+    void onRunStarted(const RunRecord &record, const RunPosition &position) override;
+    void onRunEnded(const RunRecord &record, const RunPosition &position) override;
 
     /** Sends the newest batch if it was not sent yet. */
     void flush();

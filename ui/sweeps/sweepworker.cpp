@@ -16,17 +16,7 @@ void SweepWorker::run(const Sweep &sweep, const QString &dataFolder, const QStri
     SweepObserver observer(this);
     try {
         SweepRunner runner(sweep, dataFolder, runsFolder);
-        int index = 0;
-        runner.run(
-            [&](const SweepRunner::Progress &p) {
-                index = p.index;
-                Q_EMIT runStarting(p.index, p.total, p.point.spec.name);
-            },
-            [&](const RunRecord &record) {
-                observer.flush();
-                Q_EMIT runEnded(index, record);
-            },
-            control.get(), &observer);
+        runner.run(&observer, control.get());
         Q_EMIT finished(runner.summaryPath(), control->cancelRequested());
     } catch (const LabError &e) {
         Q_EMIT failed(e.message());

@@ -12,7 +12,7 @@ QueuedObserver::QueuedObserver(TrainingWorker *worker, const RunControl *control
     m_sinceFlush.start();
 }
 
-void QueuedObserver::onStarted(const RunRecord &record)
+void QueuedObserver::onRunStarted(const RunRecord &record, const RunPosition &)
 {
     Q_EMIT m_worker->started(record);
 }
@@ -31,7 +31,7 @@ void QueuedObserver::onEpoch(const EpochMetrics &metrics)
     Q_EMIT m_worker->epochFinished(metrics);
 }
 
-void QueuedObserver::onEnded(const RunRecord &)
+void QueuedObserver::onRunEnded(const RunRecord &, const RunPosition &)
 {
     // The worker emits ended() with the record run() returns; here only the tail of the batches.
     flush();

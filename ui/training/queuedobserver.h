@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/train/trainobserver.h"
+#include "core/experiment/runobserver.h"
 
 #include <QElapsedTimer>
 #include <QVector>
@@ -16,15 +16,15 @@ class TrainingWorker;
  * chunks every ~25 ms, at the end of an epoch, and as soon as a pause is requested, so a
  * fast run does not flood the GUI thread with thousands of events per second.
  */
-class QueuedObserver : public TrainObserver
+class QueuedObserver : public RunObserver
 {
 public:
     QueuedObserver(TrainingWorker *worker, const RunControl *control);
 
-    void onStarted(const RunRecord &record) override;
+    void onRunStarted(const RunRecord &record, const RunPosition &) override;
     void onBatch(const BatchProgress &progress) override;
     void onEpoch(const EpochMetrics &metrics) override;
-    void onEnded(const RunRecord &record) override;
+    void onRunEnded(const RunRecord &record, const RunPosition &) override;
 
     /** Sends what is buffered. */
     void flush();

@@ -1,4 +1,4 @@
-#include "core/infer/modelfile.h"
+#include "core/model/modelfile.h"
 
 #include "core/common/atomicfile.h"
 #include "core/common/laberror.h"
