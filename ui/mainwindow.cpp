@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/aboutdialog.h"
+#include "ui/canvas/canvaspage.h"
 #include "ui/appsettings.h"
 #include "ui/charts/chartwidget.h"
 #include "ui/charts/overlaychart.h"
@@ -15,12 +16,6 @@
 #include "ui/sweeps/sweeppage.h"
 #include "ui/train/trainpage.h"
 
-// The Draw & test page is written separately; the window picks it up when it is there.
-#if __has_include("canvas/canvaspage.h")
-#include "ui/canvas/canvaspage.h"
-#define MNIST_LAB_HAS_CANVAS 1
-#endif
-
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -33,10 +28,6 @@
 #include <QUndoStack>
 
 namespace lab {
-
-#ifndef MNIST_LAB_HAS_CANVAS
-class CanvasPage : public QWidget {};
-#endif
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<AppSettings>())
@@ -53,11 +44,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_runs, tr("&Runs"));
     m_sweeps = new SweepPage(this);
     m_tabs->addTab(m_sweeps, tr("&Sweeps"));
-#ifdef MNIST_LAB_HAS_CANVAS
     m_canvas = new CanvasPage(this);
     m_canvas->setRunsFolder(runsFolder());
     m_tabs->addTab(m_canvas, tr("Dra&w && test"));
-#endif
     setCentralWidget(m_tabs);
 
     // Design ↔ Train
@@ -87,7 +76,7 @@ MainWindow::MainWindow(QWidget *parent)
     buildMenus();
     readSettings();
     m_runs->setRunsFolder(runsFolder());
-    m_sweeps->setFolders(dataFolder(), runsFolder());
+    dataFolderChanged();
     statusBar()->showMessage(tr("Data: %1 · Runs: %2").arg(QDir::toNativeSeparators(dataFolder()),
                                                           QDir::toNativeSeparators(runsFolder())));
 }
@@ -104,6 +93,7 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Data folder…"), this, &MainWindow::chooseDataFolder);
     file->addAction(tr("&Runs folder…"), this, &MainWindow::chooseRunsFolder);
+    file->addAction(tr("Export &model…"), m_runs, &RunsPage::exportModelInteractive);
     file->addSeparator();
     QAction *exportAll = file->addAction(tr("&Export all charts of this run"), m_train, &TrainPage::exportAllInteractive);
     exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
@@ -190,7 +180,7 @@ void MainWindow::startTraining()
     RunRequest request;
     request.spec = m_design->spec();
     if (request.spec.name.isEmpty())
-        request.spec.name = QStringLiteral("custom");
+        request.spec.name = NetworkSpec::defaultName();
     request.config = m_design->config();
     request.dataFolder = dataFolder();
     request.runsFolder = runsFolder();
@@ -200,6 +190,14 @@ void MainWindow::startTraining()
     m_train->startRun(request);
 }
 
+void MainWindow::dataFolderChanged()
+{
+    m_sweeps->setFolders(dataFolder(), runsFolder());
+    // The Design page's per-epoch estimate counts the images this folder really holds.
+    if (const int count = Dataset::trainCount(dataFolder()); count > 0)
+        m_design->setTrainCount(count);
+}
+
 void MainWindow::ensureData()
 {
     if (Dataset::looksComplete(dataFolder()))
@@ -207,7 +205,7 @@ void MainWindow::ensureData()
     DataSetupDialog dialog(dataFolder(), DataLocator::userDataFolder(), this);
     if (dialog.exec() == QDialog::Accepted && !dialog.folder().isEmpty()) {
         m_settings->setDataFolder(dialog.folder());
-        m_sweeps->setFolders(dataFolder(), runsFolder());
+        dataFolderChanged();
         statusBar()->showMessage(tr("Data: %1").arg(QDir::toNativeSeparators(dialog.folder())), 10000);
     }
 }
@@ -225,7 +223,7 @@ void MainWindow::chooseDataFolder()
         return;
     }
     m_settings->setDataFolder(folder);
-    m_sweeps->setFolders(dataFolder(), runsFolder());
+    dataFolderChanged();
 }
 
 void MainWindow::chooseRunsFolder()
@@ -236,21 +234,14 @@ void MainWindow::chooseRunsFolder()
     m_settings->setRunsFolder(folder);
     m_runs->setRunsFolder(runsFolder());
     m_sweeps->setFolders(dataFolder(), runsFolder());
-#ifdef MNIST_LAB_HAS_CANVAS
     m_canvas->setRunsFolder(runsFolder());
-#endif
 }
 
 void MainWindow::useRunModel(const QString &runFolder, bool switchTab)
 {
-#ifdef MNIST_LAB_HAS_CANVAS
     m_canvas->useRunModel(runFolder);
     if (switchTab)
         m_tabs->setCurrentWidget(m_canvas);
-#else
-    Q_UNUSED(runFolder);
-    Q_UNUSED(switchTab);
-#endif
 }
 
 void MainWindow::showAbout()

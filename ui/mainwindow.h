@@ -44,6 +44,8 @@ public Q_SLOTS:
     void startTraining();
     /** On first start without data: asks for a folder or downloads MNIST. */
     void ensureData();
+    /** Tells the pages that depend on the data folder (sweeps, the Design page's estimate). */
+    void dataFolderChanged();
     void chooseDataFolder();
     void chooseRunsFolder();
     void showAbout();

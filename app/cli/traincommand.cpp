@@ -57,7 +57,7 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
         request.config = preset.config;
     } else {
         request.spec = lab::NetworkSpec::fromShorthand(QStringLiteral("784-50-50-10"), QStringLiteral("relu"));
-        request.spec.name = QStringLiteral("custom");
+        request.spec.name = lab::NetworkSpec::defaultName();
     }
     if (p.isSet(QStringLiteral("spec")) && p.isSet(QStringLiteral("layers")))
         throw LabError(QStringLiteral("--spec and --layers both describe the network; give one"));
@@ -65,10 +65,13 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
         const QString name = request.spec.name;
         request.spec = lab::NetworkSpec::fromFile(p.value(QStringLiteral("spec")));
         if (request.spec.name.isEmpty())
-            request.spec.name = p.isSet(QStringLiteral("preset")) ? name : QStringLiteral("custom");
+            request.spec.name = p.isSet(QStringLiteral("preset")) ? name : lab::NetworkSpec::defaultName();
     } else if (p.isSet(QStringLiteral("layers")) || p.isSet(QStringLiteral("activation"))) {
         QString layers = p.value(QStringLiteral("layers"));
         QString activation = p.value(QStringLiteral("activation"));
+        // `--layers ""` (an unset shell variable) must not quietly train the preset's MLP.
+        if (p.isSet(QStringLiteral("layers")) && layers.trimmed().isEmpty())
+            throw LabError(QStringLiteral("--layers: empty; expected MLP widths such as 784-50-50-10"));
         const QStringList current = request.spec.shorthand().split(u' ');
         if (layers.isEmpty())
             layers = current.value(0);
@@ -78,7 +81,7 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
             throw LabError(QStringLiteral("--activation: the preset is not a plain MLP; give --layers too"));
         const QString name = request.spec.name;
         request.spec = lab::NetworkSpec::fromShorthand(layers, activation);
-        request.spec.name = p.isSet(QStringLiteral("preset")) ? name + QStringLiteral("_custom") : QStringLiteral("custom");
+        request.spec.name = p.isSet(QStringLiteral("preset")) ? name + QStringLiteral("_custom") : lab::NetworkSpec::defaultName();
     }
     if (p.isSet(QStringLiteral("name")))
         request.spec.name = p.value(QStringLiteral("name"));
@@ -121,7 +124,7 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
     if (p.isSet(QStringLiteral("seed")))
         c.seed = quint64(intOption(p, QStringLiteral("seed"), 0, std::numeric_limits<int>::max()));
     if (p.isSet(QStringLiteral("threads")))
-        c.threads = intOption(p, QStringLiteral("threads"), 0, 1024);
+        c.threads = threadsOption(p);
     request.dataFolder = p.value(QStringLiteral("data"));
     request.runsFolder = p.value(QStringLiteral("runs"));
     return request;

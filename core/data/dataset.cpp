@@ -69,6 +69,18 @@ QString Dataset::findFile(const QString &folder, const QString &stem)
     return QString();
 }
 
+int Dataset::trainCount(const QString &folder)
+{
+    const QString labels = findFile(folder, QStringLiteral("train-labels-idx1-ubyte"));
+    if (labels.isEmpty())
+        return 0;
+    try {
+        return IdxFile::read(labels).count();
+    } catch (const LabError &) {
+        return 0;   // a broken file is reported when a run loads it
+    }
+}
+
 bool Dataset::looksComplete(const QString &folder)
 {
     if (folder.isEmpty())

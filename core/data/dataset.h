@@ -78,6 +78,8 @@ public:
     static bool looksComplete(const QString &folder);
     /** The path of one of the four files in `folder` (".gz" preferred), or empty. */
     static QString findFile(const QString &folder, const QString &stem);
+    /** How many training images `folder` holds (read from the small labels file), 0 if unknown. */
+    static int trainCount(const QString &folder);
 };
 
 } // namespace lab

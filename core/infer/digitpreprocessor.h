@@ -1,19 +1,11 @@
 #pragma once
 
+#include "core/infer/grayimage.h"
+
 #include <QString>
 #include <vector>
 
 namespace lab {
-
-/** A grayscale picture in plain memory: `width*height` values in [0,1], row-major. */
-struct GrayImage
-{
-    int width = 0;
-    int height = 0;
-    std::vector<float> values;
-
-    float at(int x, int y) const { return values[size_t(y) * width + x]; }
-};
 
 /** The outcome of preparing a drawing for the model. */
 struct PreparedDigit

@@ -15,24 +15,24 @@ struct TypeInfo
 {
     LayerSpec::Type type;
     const char *name;
-    QStringList fields;
+    QList<LayerSpec::Field> fields;
 };
+
+using F = LayerSpec::Field;
 
 const QVector<TypeInfo> &typeTable()
 {
     static const QVector<TypeInfo> table = {
         {LayerSpec::Type::Flatten, "Flatten", {}},
-        {LayerSpec::Type::Linear, "Linear", {QStringLiteral("units")}},
+        {LayerSpec::Type::Linear, "Linear", {F::Units}},
         {LayerSpec::Type::ReLU, "ReLU", {}},
         {LayerSpec::Type::Sigmoid, "Sigmoid", {}},
         {LayerSpec::Type::Tanh, "Tanh", {}},
-        {LayerSpec::Type::LeakyReLU, "LeakyReLU", {QStringLiteral("p")}},
+        {LayerSpec::Type::LeakyReLU, "LeakyReLU", {F::P}},
         {LayerSpec::Type::GELU, "GELU", {}},
-        {LayerSpec::Type::Dropout, "Dropout", {QStringLiteral("p")}},
-        {LayerSpec::Type::Conv2d, "Conv2d",
-         {QStringLiteral("units"), QStringLiteral("kernel"), QStringLiteral("stride"), QStringLiteral("padding")}},
-        {LayerSpec::Type::MaxPool2d, "MaxPool2d",
-         {QStringLiteral("kernel"), QStringLiteral("stride"), QStringLiteral("padding")}},
+        {LayerSpec::Type::Dropout, "Dropout", {F::P}},
+        {LayerSpec::Type::Conv2d, "Conv2d", {F::Units, F::Kernel, F::Stride, F::Padding}},
+        {LayerSpec::Type::MaxPool2d, "MaxPool2d", {F::Kernel, F::Stride, F::Padding}},
         {LayerSpec::Type::BatchNorm, "BatchNorm", {}},
     };
     return table;
@@ -103,12 +103,38 @@ bool LayerSpec::isActivation() const
         || type == Type::GELU;
 }
 
-QStringList LayerSpec::usedFields() const
+LayerSpec LayerSpec::defaultFor(Type type)
+{
+    LayerSpec layer;
+    layer.type = type;
+    switch (type) {
+    case Type::Linear: layer.units = 50; break;
+    case Type::Conv2d: layer.units = 16; break;
+    case Type::MaxPool2d: layer.kernel = 2; layer.stride = 0; break;   // stride 0 = the kernel
+    case Type::LeakyReLU: layer.p = 0.01; break;
+    default: break;
+    }
+    return layer;
+}
+
+QList<LayerSpec::Field> LayerSpec::usedFields() const
 {
     for (const TypeInfo &info : typeTable())
         if (info.type == type)
             return info.fields;
     return {};
+}
+
+QString LayerSpec::fieldKey(Field field)
+{
+    switch (field) {
+    case Field::Units: return QStringLiteral("units");
+    case Field::Kernel: return QStringLiteral("kernel");
+    case Field::Stride: return QStringLiteral("stride");
+    case Field::Padding: return QStringLiteral("padding");
+    case Field::P: return QStringLiteral("p");
+    }
+    return QString();
 }
 
 QString LayerSpec::describe() const
@@ -132,17 +158,14 @@ QString LayerSpec::describe() const
 QJsonObject LayerSpec::toJson() const
 {
     QJsonObject json{{QStringLiteral("type"), typeName(type)}};
-    for (const QString &field : usedFields()) {
-        if (field == u"units")
-            json.insert(field, units);
-        else if (field == u"kernel")
-            json.insert(field, kernel);
-        else if (field == u"stride")
-            json.insert(field, stride);
-        else if (field == u"padding")
-            json.insert(field, padding);
-        else if (field == u"p")
-            json.insert(field, p);
+    for (const Field field : usedFields()) {
+        switch (field) {
+        case Field::Units: json.insert(fieldKey(field), units); break;
+        case Field::Kernel: json.insert(fieldKey(field), kernel); break;
+        case Field::Stride: json.insert(fieldKey(field), stride); break;
+        case Field::Padding: json.insert(fieldKey(field), padding); break;
+        case Field::P: json.insert(fieldKey(field), p); break;
+        }
     }
     return json;
 }
@@ -152,16 +175,14 @@ LayerSpec LayerSpec::fromJson(const QJsonObject &json, const QString &where)
     const QJsonValue typeValue = json.value(QStringLiteral("type"));
     if (!typeValue.isString())
         throw LabError(QStringLiteral("%1: missing \"type\" (one of %2)").arg(where, allTypeNames().join(QStringLiteral(", "))));
-    LayerSpec layer;
-    if (!typeFromName(typeValue.toString(), &layer.type))
+    Type type;
+    if (!typeFromName(typeValue.toString(), &type))
         throw LabError(QStringLiteral("%1: unknown layer type \"%2\" (expected one of %3)")
                            .arg(where, typeValue.toString(), allTypeNames().join(QStringLiteral(", "))));
-    if (layer.type == Type::LeakyReLU)
-        layer.p = 0.01;
-    if (layer.type == Type::MaxPool2d) {
-        layer.kernel = 2;
-        layer.stride = 0;
-    }
+    // A width is the design itself, never a default: a spec without one is refused.
+    LayerSpec layer = defaultFor(type);
+    if (layer.uses(Field::Units) && json.value(QStringLiteral("units")).isUndefined())
+        throw LabError(QStringLiteral("%1: %2 needs \"units\" (a whole number above 0)").arg(where, typeName(type)));
     layer.units = intField(json, "units", layer.units, where);
     layer.kernel = intField(json, "kernel", layer.kernel, where);
     layer.stride = intField(json, "stride", layer.stride, where);

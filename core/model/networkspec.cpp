@@ -54,12 +54,8 @@ NetworkSpec NetworkSpec::fromShorthand(const QString &shorthand, const QString &
     spec.layers << LayerSpec::flatten();
     for (int i = 1; i < widths.size(); ++i) {
         spec.layers << LayerSpec::linear(widths[i]);
-        if (i + 1 < widths.size()) {
-            LayerSpec a = LayerSpec::activation(act);
-            if (act == LayerSpec::Type::LeakyReLU)
-                a.p = 0.01;
-            spec.layers << a;
-        }
+        if (i + 1 < widths.size())
+            spec.layers << LayerSpec::activation(act);
     }
     return spec;
 }

@@ -21,6 +21,9 @@ bool initKindFromName(const QString &name, InitKind *out);
 struct NetworkSpec
 {
     QString name;            ///< the run's model_type, e.g. "2_HL_NN_v1"
+
+    /** The run name of a design nobody named ("custom"); ExperimentRunner applies it. */
+    static QString defaultName() { return QStringLiteral("custom"); }
     int inputChannels = 1;
     int inputHeight = 28;
     int inputWidth = 28;

@@ -2,6 +2,7 @@
 
 #include "core/common/laberror.h"
 
+#include <QJsonArray>
 #include <QJsonValue>
 #include <thread>
 
@@ -85,6 +86,13 @@ bool TrainConfig::scheduleFromName(const QString &name, ScheduleKind *out)
     return false;
 }
 
+QString TrainConfig::learningRateProblem(double lr)
+{
+    if (lr > 0 && lr <= maxLearningRate)
+        return QString();
+    return QStringLiteral("expected a number above 0 and at most %1").arg(maxLearningRate);
+}
+
 QStringList TrainConfig::validate() const
 {
     QStringList problems;
@@ -96,11 +104,14 @@ QStringList TrainConfig::validate() const
         problems << QStringLiteral("epochs is %1, expected 1 to %2").arg(epochs).arg(maxEpochs);
     if (batchSize < 1 || batchSize > maxBatchSize)
         problems << QStringLiteral("batch_size is %1, expected 1 to %2").arg(batchSize).arg(maxBatchSize);
-    if (!(learningRate > 0) || learningRate > 10)
-        problems << QStringLiteral("learning_rate is %1, expected a number above 0 and at most 10").arg(learningRate);
+    const QString lrProblem = learningRateProblem(learningRate);
+    if (!lrProblem.isEmpty())
+        problems << QStringLiteral("learning_rate is %1, %2").arg(learningRate).arg(lrProblem);
     if (!(momentum >= 0 && momentum < 1))
         problems << QStringLiteral("momentum is %1, expected 0 to below 1").arg(momentum);
     range("weight_decay", weightDecay, 0, 1);
+    if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1))
+        problems << QStringLiteral("betas are (%1, %2), expected each 0 to below 1").arg(adamBeta1).arg(adamBeta2);
     if (threads < 0 || threads > 1024)
         problems << QStringLiteral("threads is %1, expected 0 (all cores) to 1024").arg(threads);
     if (warmupEpochs < 0 || warmupEpochs > epochs)
@@ -131,9 +142,10 @@ void TrainConfig::ensureValid(const QString &where) const
 
 int TrainConfig::effectiveThreads() const
 {
-    if (threads > 0)
-        return threads;
-    return int(qMax(1u, std::thread::hardware_concurrency()));
+    // More threads than the hardware has only makes them wait for each other (1000 on 2
+    // cores trained 20× slower): a larger request is clamped.
+    const int hardware = int(qMax(1u, std::thread::hardware_concurrency()));
+    return threads > 0 ? qMin(threads, hardware) : hardware;
 }
 
 QJsonObject TrainConfig::toJson() const
@@ -145,6 +157,7 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("optimizer"), optimizerName(optimizer)},
         {QStringLiteral("momentum"), momentum},
         {QStringLiteral("nesterov"), nesterov},
+        {QStringLiteral("betas"), QJsonArray{adamBeta1, adamBeta2}},
         {QStringLiteral("weight_decay"), weightDecay},
         {QStringLiteral("seed"), QString::number(seed)},
         {QStringLiteral("threads"), threads},
@@ -158,6 +171,7 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("early_stopping_patience"), earlyStoppingPatience},
         {QStringLiteral("max_batches_per_epoch"), maxBatchesPerEpoch},
         {QStringLiteral("diagnostics"), diagnostics},
+        {QStringLiteral("train_eval_every_epoch"), trainEvalEveryEpoch},
     };
 }
 
@@ -188,6 +202,13 @@ TrainConfig TrainConfig::fromJson(const QJsonObject &json, const QString &where)
         throw LabError(QStringLiteral("%1: optimizer \"%2\" is unknown (expected Adam, AdamW, SGD or RMSprop)").arg(where, optimizer));
     c.momentum = number("momentum", c.momentum);
     c.nesterov = json.value(QStringLiteral("nesterov")).toBool(c.nesterov);
+    if (const QJsonValue betas = json.value(QStringLiteral("betas")); !betas.isUndefined()) {
+        const QJsonArray pair = betas.toArray();
+        if (!betas.isArray() || pair.size() != 2 || !pair[0].isDouble() || !pair[1].isDouble())
+            throw LabError(QStringLiteral("%1: \"betas\" must be two numbers, e.g. [0.9, 0.999]").arg(where));
+        c.adamBeta1 = pair[0].toDouble();
+        c.adamBeta2 = pair[1].toDouble();
+    }
     c.weightDecay = number("weight_decay", c.weightDecay);
     const QJsonValue seed = json.value(QStringLiteral("seed"));
     if (seed.isString()) {
@@ -212,6 +233,7 @@ TrainConfig TrainConfig::fromJson(const QJsonObject &json, const QString &where)
     c.earlyStoppingPatience = wholeNumber("early_stopping_patience", c.earlyStoppingPatience);
     c.maxBatchesPerEpoch = wholeNumber("max_batches_per_epoch", c.maxBatchesPerEpoch);
     c.diagnostics = json.value(QStringLiteral("diagnostics")).toBool(c.diagnostics);
+    c.trainEvalEveryEpoch = json.value(QStringLiteral("train_eval_every_epoch")).toBool(c.trainEvalEveryEpoch);
     return c;
 }
 

@@ -35,6 +35,8 @@ struct TrainConfig
     OptimizerKind optimizer = OptimizerKind::Adam;
     double momentum = 0.9;            ///< SGD only (RMSprop uses alpha 0.99, no momentum)
     bool nesterov = false;            ///< SGD
+    double adamBeta1 = 0.9;           ///< Adam/AdamW first-moment decay (torch's default)
+    double adamBeta2 = 0.999;         ///< Adam/AdamW second-moment decay
     double weightDecay = 0.0;
     quint64 seed = 1;
     int threads = 0;                  ///< 0 = all cores
@@ -50,9 +52,23 @@ struct TrainConfig
     int earlyStoppingPatience = 0;    ///< 0 = off; epochs without validation improvement
     int maxBatchesPerEpoch = 0;       ///< 0 = all; benchmarks and smoke tests only
     bool diagnostics = true;          ///< dead units, gradient and weight norms per layer
+    /**
+     * Evaluate the whole training set after every epoch. Off: each epoch's train accuracy
+     * and loss come from its own training batches (free), and the whole set is evaluated
+     * once after the last epoch; the record says which (EpochMetrics::trainAccuracyFromBatches).
+     */
+    bool trainEvalEveryEpoch = false;
 
     static constexpr int maxEpochs = 10000;
     static constexpr int maxBatchSize = 60000;
+    static constexpr double maxLearningRate = 10;
+
+    /**
+     * Empty when `lr` is a usable learning rate (above 0, at most maxLearningRate), else
+     * what is expected. The one range the forms, the Train page's live change and
+     * validate() all ask.
+     */
+    static QString learningRateProblem(double lr);
 
     QStringList validate() const;
     /** Throws LabError listing every problem, prefixed with `where`. */

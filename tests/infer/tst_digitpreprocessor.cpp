@@ -281,6 +281,36 @@ private Q_SLOTS:
         }
         QVERIFY2(diff < 0.2 * total, qPrintable(QStringLiteral("diff %1 of %2").arg(diff).arg(total)));
     }
+
+    // The one QImage → GrayImage conversion (canvas and `predict`): 0xAARRGGBB rows in.
+    void argbConversionFlattensTransparency_data()
+    {
+        QTest::addColumn<quint32>("ink");
+        QTest::addColumn<float>("expectedInk");
+        QTest::addColumn<float>("expectedBackground");
+        QTest::newRow("black ink on transparent: white behind") << quint32(0xff000000) << 0.0f << 1.0f;
+        QTest::newRow("white ink on transparent: black behind") << quint32(0xffffffff) << 1.0f << 0.0f;
+        QTest::newRow("opaque dark grey keeps its luminance") << quint32(0xff606060) << float(96 / 255.0) << 1.0f;
+    }
+    void argbConversionFlattensTransparency()
+    {
+        QFETCH(quint32, ink);
+        QFETCH(float, expectedInk);
+        QFETCH(float, expectedBackground);
+        // 4x2: the left half ink, the right half fully transparent with an arbitrary colour
+        // stored under alpha 0 (here red), which must not show through.
+        const int width = 4, height = 2;
+        std::vector<quint32> pixels(width * height, 0x00ff0000);
+        for (int y = 0; y < height; ++y)
+            for (int x = 0; x < 2; ++x)
+                pixels[y * width + x] = ink;
+        const GrayImage gray = GrayImage::fromArgb32(reinterpret_cast<const uchar *>(pixels.data()), width, height,
+                                                     width * int(sizeof(quint32)));
+        QCOMPARE(gray.width, width);
+        QCOMPARE(gray.height, height);
+        QVERIFY(qAbs(gray.at(0, 1) - expectedInk) < 1e-6f);
+        QVERIFY(qAbs(gray.at(3, 0) - expectedBackground) < 1e-6f);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDigitPreprocessor)

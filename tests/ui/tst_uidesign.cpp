@@ -7,6 +7,7 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QSpinBox>
@@ -66,6 +67,44 @@ private Q_SLOTS:
         undo.undo();
         QCOMPARE(model.spec().layers.at(2).type, LayerSpec::Type::ReLU);
         QVERIFY(!model.setData(type, QStringLiteral("NoSuchLayer")));
+    }
+
+    // The per-epoch estimate counts the images the data folder holds, less the validation split.
+    void estimateCountsTheRealTrainingSet()
+    {
+        DesignPage page;
+        TrainConfig config;
+        config.validationFraction = 0.1;
+        page.setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-50-10"), QStringLiteral("relu")), config);
+        page.setTrainCount(1000);
+        auto *summary = page.findChild<QLabel *>(QStringLiteral("designSummary"));
+        QVERIFY(summary);
+        QVERIFY2(summary->text().contains(QStringLiteral("(900 images")), qPrintable(summary->text()));
+    }
+
+    // New layers, and a layer whose type is changed in the table, take LayerSpec::defaultFor.
+    void newLayersTakeTheCoreDefaults_data()
+    {
+        QTest::addColumn<QString>("typeName");
+        for (const QString &name : LayerSpec::allTypeNames())
+            QTest::newRow(qPrintable(name)) << name;
+    }
+    void newLayersTakeTheCoreDefaults()
+    {
+        QFETCH(QString, typeName);
+        LayerSpec::Type type;
+        QVERIFY(LayerSpec::typeFromName(typeName, &type));
+        QUndoStack undo;
+        LayerTableModel model(&undo);
+        model.setSpec(NetworkSpec::fromShorthand(QStringLiteral("784-10"), QStringLiteral("relu")));
+        const int row = 1;   // the Linear(10)
+        if (model.spec().layers.at(row).type == type)
+            return;
+        QVERIFY(model.setData(model.index(row, LayerTableModel::TypeColumn), typeName));
+        LayerSpec expected = LayerSpec::defaultFor(type);
+        if (expected.uses(LayerSpec::Field::Units))
+            expected.units = 10;   // the width is kept when both types have one
+        QCOMPARE(model.spec().layers.at(row), expected);
     }
 
     void validationReacts()

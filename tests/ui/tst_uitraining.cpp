@@ -22,6 +22,7 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -142,15 +143,19 @@ private Q_SLOTS:
         QCOMPARE(batches.count(), 0);
 
         // Change the learning rate while paused, through the page's own controls.
-        auto *lr = page.findChild<QLineEdit *>(QStringLiteral("learningRate"));
+        auto *lr = page.findChild<QLineEdit *>(QStringLiteral("liveLearningRate"));
         QVERIFY(lr && lr->isEnabled());
-        lr->setText(QStringLiteral("0.003"));
+        // Typed as a German user types it: the Design form accepts "0,003", so must this box.
+        const QLocale previousLocale;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        lr->setText(QStringLiteral("0,003"));
         QPushButton *apply = nullptr;
         for (QPushButton *b : page.findChildren<QPushButton *>())
             if (b->text() == QStringLiteral("Set lr"))
                 apply = b;
         QVERIFY(apply && apply->isEnabled());
         QTest::mouseClick(apply, Qt::LeftButton);
+        QLocale::setDefault(previousLocale);
         QCOMPARE(page.lossChart()->lrChangeCount(), 1);
 
         page.resume();

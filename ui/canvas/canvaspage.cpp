@@ -41,104 +41,57 @@ namespace {
 // Live prediction runs at most this often while a stroke is being drawn.
 constexpr int predictionIntervalMs = 50;
 
-/** The canvas as the preprocessor wants it: luminance in [0,1] (dark ink on white). */
+/** The canvas as the preprocessor wants it (GrayImage::fromArgb32 is the one conversion). */
 GrayImage grayFrom(const QImage &image)
 {
-    const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
-    GrayImage out;
-    out.width = gray.width();
-    out.height = gray.height();
-    out.values.resize(size_t(out.width) * size_t(out.height));
-    for (int y = 0; y < out.height; ++y) {
-        const uchar *line = gray.constScanLine(y);
-        for (int x = 0; x < out.width; ++x)
-            out.values[size_t(y) * out.width + x] = line[x] / 255.0f;
-    }
-    return out;
+    const QImage argb = image.convertToFormat(QImage::Format_ARGB32);
+    return GrayImage::fromArgb32(argb.constBits(), argb.width(), argb.height(), argb.bytesPerLine());
 }
 
 } // namespace
 
-struct CanvasPage::Private
-{
-    CanvasPage *q = nullptr;
-    QString runsFolder;
-    QString personalFolder;
-
-    DrawingCanvas *canvas = nullptr;
-    DigitPreview *preview = nullptr;
-    QLabel *previewNote = nullptr;
-    QHBoxLayout *panelRow = nullptr;
-    QLabel *noModelHint = nullptr;
-    QVector<ModelPanel *> panels;
-    QWidget *errorBar = nullptr;
-    QLabel *errorLabel = nullptr;
-    QLabel *statusLabel = nullptr;
-    QSpinBox *trueLabel = nullptr;
-    QPushButton *saveButton = nullptr;
-    QPushButton *evalButton = nullptr;
-    QLabel *setCount = nullptr;
-    QMenu *runsMenu = nullptr;
-    QTimer predictTimer;
-
-    std::vector<float> prepared;   ///< what the models see now; empty = no ink
-
-    void buildUi();
-    bool addModel(const QString &name, const QString &source, const std::function<ModelFile()> &load);
-    void removePanel(ModelPanel *panel);
-    void predictNow();
-    void fillRunsMenu();
-    void chooseModelFile();
-    void saveDrawing();
-    void evaluatePersonalSet();
-    void showError(const QString &message);
-    void showStatus(const QString &message);
-    void updateSetCount();
-    void updateHint();
-};
-
 CanvasPage::CanvasPage(QWidget *parent)
-    : QWidget(parent), d(std::make_unique<Private>())
+    : QWidget(parent)
 {
-    d->q = this;
-    d->buildUi();
+    buildUi();
+    m_predictTimer = new QTimer(this);
     // Coalesce: many stroke segments between two timer ticks give one prediction.
-    d->predictTimer.setSingleShot(true);
-    d->predictTimer.setInterval(predictionIntervalMs);
-    connect(&d->predictTimer, &QTimer::timeout, this, [this] { d->predictNow(); });
-    connect(d->canvas, &DrawingCanvas::imageChanged, this, [this] {
-        if (!d->predictTimer.isActive())
-            d->predictTimer.start();
+    m_predictTimer->setSingleShot(true);
+    m_predictTimer->setInterval(predictionIntervalMs);
+    connect(m_predictTimer, &QTimer::timeout, this, [this] { predictNow(); });
+    connect(m_canvas, &DrawingCanvas::imageChanged, this, [this] {
+        if (!m_predictTimer->isActive())
+            m_predictTimer->start();
     });
     // A finished stroke is predicted at once, so the last word is always exact.
-    connect(d->canvas, &DrawingCanvas::strokeFinished, this, [this] {
-        d->predictTimer.stop();
-        d->predictNow();
+    connect(m_canvas, &DrawingCanvas::strokeFinished, this, [this] {
+        m_predictTimer->stop();
+        predictNow();
     });
 
     if (DefaultModel::isAvailable())
         addDefaultModel();
-    d->updateSetCount();
-    d->updateHint();
-    d->predictNow();
+    updateSetCount();
+    updateHint();
+    predictNow();
 }
 
 CanvasPage::~CanvasPage() = default;
 
 void CanvasPage::setRunsFolder(const QString &folder)
 {
-    d->runsFolder = folder;
+    m_runsFolder = folder;
 }
 
 void CanvasPage::setPersonalSetFolder(const QString &folder)
 {
-    d->personalFolder = folder;
-    d->updateSetCount();
+    m_personalFolder = folder;
+    updateSetCount();
 }
 
 int CanvasPage::modelCount() const
 {
-    return int(d->panels.size());
+    return int(m_panels.size());
 }
 
 void CanvasPage::useRunModel(const QString &runFolder)
@@ -152,172 +105,188 @@ void CanvasPage::useRunModel(const QString &runFolder)
     } catch (const LabError &) {
         // The record is only used for the name; the model file decides whether it works.
     }
-    d->addModel(name, path, [path] { return ModelFile::load(path); });
+    addModel(name, path, [path] { return ModelFile::load(path); });
 }
 
 bool CanvasPage::addModelFile(const QString &path)
 {
-    return d->addModel(QFileInfo(path).fileName(), QFileInfo(path).absoluteFilePath(),
+    return addModel(QFileInfo(path).fileName(), QFileInfo(path).absoluteFilePath(),
                        [path] { return ModelFile::load(path); });
 }
 
 bool CanvasPage::addDefaultModel()
 {
-    return d->addModel(DefaultModel::displayName(), DefaultModel::resourcePath(), [] { return DefaultModel::load(); });
+    return addModel(DefaultModel::displayName(), DefaultModel::resourcePath(), [] { return DefaultModel::load(); });
 }
 
-void CanvasPage::Private::buildUi()
+void CanvasPage::buildUi()
 {
-    // Tools above the canvas.
-    canvas = new DrawingCanvas(q);
-    canvas->setObjectName(QStringLiteral("drawingCanvas"));
+    m_canvas = new DrawingCanvas(this);
+    m_canvas->setObjectName(QStringLiteral("drawingCanvas"));
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("canvasStatus"));
 
-    auto *penWidth = new QSlider(Qt::Horizontal, q);
+    auto *drawRow = new QHBoxLayout;
+    drawRow->addWidget(m_canvas, 1);
+    drawRow->addLayout(buildSidePanel());
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buildTools());
+    layout->addWidget(buildErrorBar());
+    layout->addLayout(drawRow, 3);
+    layout->addWidget(buildModelRow(), 2);
+    layout->addWidget(m_statusLabel);
+}
+
+/** Pen, eraser, undo and clear above the canvas, and the model picker. */
+QLayout *CanvasPage::buildTools()
+{
+
+    auto *penWidth = new QSlider(Qt::Horizontal, this);
     penWidth->setRange(4, 60);
-    penWidth->setValue(canvas->penWidth());
+    penWidth->setValue(m_canvas->penWidth());
     penWidth->setMaximumWidth(140);
     penWidth->setToolTip(tr("Pen width"));
-    QObject::connect(penWidth, &QSlider::valueChanged, canvas, &DrawingCanvas::setPenWidth);
+    connect(penWidth, &QSlider::valueChanged, m_canvas, &DrawingCanvas::setPenWidth);
 
-    auto *eraser = new QToolButton(q);
+    auto *eraser = new QToolButton(this);
     eraser->setText(tr("Eraser"));
     eraser->setCheckable(true);
     eraser->setShortcut(QKeySequence(Qt::Key_E));
     eraser->setToolTip(tr("Erase instead of drawing (E)"));
-    QObject::connect(eraser, &QToolButton::toggled, canvas, &DrawingCanvas::setEraser);
-    QObject::connect(canvas, &DrawingCanvas::eraserToggled, eraser, &QToolButton::setChecked);
+    connect(eraser, &QToolButton::toggled, m_canvas, &DrawingCanvas::setEraser);
+    connect(m_canvas, &DrawingCanvas::eraserToggled, eraser, &QToolButton::setChecked);
 
-    auto *undoAction = new QAction(tr("Undo stroke"), q);
+    auto *undoAction = new QAction(tr("Undo stroke"), this);
     undoAction->setShortcut(QKeySequence::Undo);
     undoAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     undoAction->setEnabled(false);
-    QObject::connect(undoAction, &QAction::triggered, canvas, &DrawingCanvas::undo);
-    QObject::connect(canvas, &DrawingCanvas::undoAvailable, undoAction, &QAction::setEnabled);
-    q->addAction(undoAction);
-    auto *undo = new QToolButton(q);
+    connect(undoAction, &QAction::triggered, m_canvas, &DrawingCanvas::undo);
+    connect(m_canvas, &DrawingCanvas::undoAvailable, undoAction, &QAction::setEnabled);
+    addAction(undoAction);
+    auto *undo = new QToolButton(this);
     undo->setDefaultAction(undoAction);
 
-    auto *clearAction = new QAction(tr("Clear"), q);
+    auto *clearAction = new QAction(tr("Clear"), this);
     clearAction->setShortcuts({QKeySequence(Qt::Key_Delete), QKeySequence(Qt::Key_Backspace)});
     clearAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     clearAction->setToolTip(tr("Clear the canvas (Delete, or right-click on it)"));
-    QObject::connect(clearAction, &QAction::triggered, canvas, &DrawingCanvas::clear);
-    q->addAction(clearAction);
-    auto *clear = new QToolButton(q);
+    connect(clearAction, &QAction::triggered, m_canvas, &DrawingCanvas::clear);
+    addAction(clearAction);
+    auto *clear = new QToolButton(this);
     clear->setDefaultAction(clearAction);
 
     // Model pickers: the bundled model, a run from the store, or any model file.
-    auto *addModelButton = new QToolButton(q);
+    auto *addModelButton = new QToolButton(this);
     addModelButton->setText(tr("Add model"));
     addModelButton->setPopupMode(QToolButton::InstantPopup);
     addModelButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
     auto *modelMenu = new QMenu(addModelButton);
-    QAction *defaultAction = modelMenu->addAction(DefaultModel::displayName(), q, [this] { q->addDefaultModel(); });
+    QAction *defaultAction = modelMenu->addAction(DefaultModel::displayName(), this, [this] { addDefaultModel(); });
     defaultAction->setEnabled(DefaultModel::isAvailable());
-    runsMenu = modelMenu->addMenu(tr("From a run"));
-    QObject::connect(runsMenu, &QMenu::aboutToShow, q, [this] { fillRunsMenu(); });
-    modelMenu->addAction(tr("From a file…"), q, [this] { chooseModelFile(); });
+    m_runsMenu = modelMenu->addMenu(tr("From a run"));
+    connect(m_runsMenu, &QMenu::aboutToShow, this, [this] { fillRunsMenu(); });
+    modelMenu->addAction(tr("From a file…"), this, [this] { chooseModelFile(); });
     addModelButton->setMenu(modelMenu);
     addModelButton->setToolTip(tr("Show another model's predictions beside the others"));
 
     auto *tools = new QHBoxLayout;
-    tools->addWidget(new QLabel(tr("Pen"), q));
+    tools->addWidget(new QLabel(tr("Pen"), this));
     tools->addWidget(penWidth);
     tools->addWidget(eraser);
     tools->addWidget(undo);
     tools->addWidget(clear);
     tools->addStretch(1);
     tools->addWidget(addModelButton);
+    return tools;
+}
 
-    // What the model sees, and the personal test set, beside the canvas.
-    preview = new DigitPreview(q);
-    preview->setObjectName(QStringLiteral("digitPreview"));
-    preview->setFixedSize(168, 168);
-    previewNote = new QLabel(q);
-    previewNote->setWordWrap(true);
-    previewNote->setMaximumWidth(168);
+/** What the model sees, and the personal test set, beside the canvas. */
+QLayout *CanvasPage::buildSidePanel()
+{
+    m_preview = new DigitPreview(this);
+    m_preview->setObjectName(QStringLiteral("digitPreview"));
+    m_preview->setFixedSize(168, 168);
+    m_previewNote = new QLabel(this);
+    m_previewNote->setWordWrap(true);
+    m_previewNote->setMaximumWidth(168);
 
-    auto *setBox = new QGroupBox(tr("My test set"), q);
-    trueLabel = new QSpinBox(setBox);
-    trueLabel->setRange(0, 9);
-    trueLabel->setToolTip(tr("The digit you meant to draw"));
-    saveButton = new QPushButton(tr("Save drawing"), setBox);
-    saveButton->setObjectName(QStringLiteral("saveDrawingButton"));
-    saveButton->setToolTip(tr("Add the drawing, with the true digit, to your personal test set"));
-    QObject::connect(saveButton, &QPushButton::clicked, q, [this] { saveDrawing(); });
-    evalButton = new QPushButton(tr("Evaluate models…"), setBox);
-    evalButton->setObjectName(QStringLiteral("evaluateSetButton"));
-    evalButton->setToolTip(tr("Accuracy and confusion matrix of each shown model on your saved drawings"));
-    QObject::connect(evalButton, &QPushButton::clicked, q, [this] { evaluatePersonalSet(); });
-    setCount = new QLabel(setBox);
-    setCount->setObjectName(QStringLiteral("personalSetCount"));
+    auto *setBox = new QGroupBox(tr("My test set"), this);
+    m_trueLabel = new QSpinBox(setBox);
+    m_trueLabel->setRange(0, 9);
+    m_trueLabel->setToolTip(tr("The digit you meant to draw"));
+    m_saveButton = new QPushButton(tr("Save drawing"), setBox);
+    m_saveButton->setObjectName(QStringLiteral("saveDrawingButton"));
+    m_saveButton->setToolTip(tr("Add the drawing, with the true digit, to your personal test set"));
+    connect(m_saveButton, &QPushButton::clicked, this, [this] { saveDrawing(); });
+    m_evalButton = new QPushButton(tr("Evaluate models…"), setBox);
+    m_evalButton->setObjectName(QStringLiteral("evaluateSetButton"));
+    m_evalButton->setToolTip(tr("Accuracy and confusion matrix of each shown model on your saved drawings"));
+    connect(m_evalButton, &QPushButton::clicked, this, [this] { evaluatePersonalSet(); });
+    m_setCount = new QLabel(setBox);
+    m_setCount->setObjectName(QStringLiteral("personalSetCount"));
     auto *labelRow = new QHBoxLayout;
     labelRow->addWidget(new QLabel(tr("True digit"), setBox));
-    labelRow->addWidget(trueLabel);
+    labelRow->addWidget(m_trueLabel);
     auto *setLayout = new QVBoxLayout(setBox);
     setLayout->addLayout(labelRow);
-    setLayout->addWidget(saveButton);
-    setLayout->addWidget(evalButton);
-    setLayout->addWidget(setCount);
+    setLayout->addWidget(m_saveButton);
+    setLayout->addWidget(m_evalButton);
+    setLayout->addWidget(m_setCount);
 
     auto *side = new QVBoxLayout;
-    side->addWidget(new QLabel(tr("What the model sees"), q));
-    side->addWidget(preview);
-    side->addWidget(previewNote);
+    side->addWidget(new QLabel(tr("What the model sees"), this));
+    side->addWidget(m_preview);
+    side->addWidget(m_previewNote);
     side->addSpacing(8);
     side->addWidget(setBox);
     side->addStretch(1);
+    return side;
+}
 
-    auto *drawRow = new QHBoxLayout;
-    drawRow->addWidget(canvas, 1);
-    drawRow->addLayout(side);
-
-    // One panel per model, side by side, scrolling when there are many.
+/** One panel per model, side by side, scrolling when there are many. */
+QWidget *CanvasPage::buildModelRow()
+{
     auto *panelHost = new QWidget;
-    panelRow = new QHBoxLayout(panelHost);
-    panelRow->setContentsMargins(0, 0, 0, 0);
-    noModelHint = new QLabel(tr("No model yet: use “Add model” to pick a run or a model file."), panelHost);
-    noModelHint->setWordWrap(true);
-    panelRow->addWidget(noModelHint);
-    panelRow->addStretch(1);
-    auto *scroll = new QScrollArea(q);
+    m_panelRow = new QHBoxLayout(panelHost);
+    m_panelRow->setContentsMargins(0, 0, 0, 0);
+    m_noModelHint = new QLabel(tr("No model yet: use “Add model” to pick a run or a model file."), panelHost);
+    m_noModelHint->setWordWrap(true);
+    m_panelRow->addWidget(m_noModelHint);
+    m_panelRow->addStretch(1);
+    auto *scroll = new QScrollArea(this);
     scroll->setWidget(panelHost);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setMinimumHeight(270);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);   // panels shrink to fit instead
-
-    // Problems (a damaged model file, a failed save) stay visible until dismissed.
-    errorBar = new QFrame(q);
-    errorBar->setObjectName(QStringLiteral("canvasErrorBar"));
-    errorBar->setStyleSheet(QStringLiteral("#canvasErrorBar { background: #fbe3e3; border: 1px solid #d9a0a0; border-radius: 3px; }"));
-    errorLabel = new QLabel(errorBar);
-    errorLabel->setObjectName(QStringLiteral("canvasError"));
-    errorLabel->setWordWrap(true);
-    errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *dismiss = new QToolButton(errorBar);
-    dismiss->setText(QStringLiteral("×"));
-    dismiss->setAutoRaise(true);
-    QObject::connect(dismiss, &QToolButton::clicked, errorBar, &QWidget::hide);
-    auto *errorLayout = new QHBoxLayout(errorBar);
-    errorLayout->setContentsMargins(6, 2, 2, 2);
-    errorLayout->addWidget(errorLabel, 1);
-    errorLayout->addWidget(dismiss, 0, Qt::AlignTop);
-    errorBar->hide();
-
-    statusLabel = new QLabel(q);
-    statusLabel->setObjectName(QStringLiteral("canvasStatus"));
-
-    auto *layout = new QVBoxLayout(q);
-    layout->addLayout(tools);
-    layout->addWidget(errorBar);
-    layout->addLayout(drawRow, 3);
-    layout->addWidget(scroll, 2);
-    layout->addWidget(statusLabel);
+    return scroll;
 }
 
-bool CanvasPage::Private::addModel(const QString &name, const QString &source, const std::function<ModelFile()> &load)
+/** Problems (a damaged model file, a failed save) stay visible until dismissed. */
+QWidget *CanvasPage::buildErrorBar()
+{
+    m_errorBar = new QFrame(this);
+    m_errorBar->setObjectName(QStringLiteral("canvasErrorBar"));
+    m_errorBar->setStyleSheet(QStringLiteral("#canvasErrorBar { background: #fbe3e3; border: 1px solid #d9a0a0; border-radius: 3px; }"));
+    m_errorLabel = new QLabel(m_errorBar);
+    m_errorLabel->setObjectName(QStringLiteral("canvasError"));
+    m_errorLabel->setWordWrap(true);
+    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *dismiss = new QToolButton(m_errorBar);
+    dismiss->setText(QStringLiteral("×"));
+    dismiss->setAutoRaise(true);
+    connect(dismiss, &QToolButton::clicked, m_errorBar, &QWidget::hide);
+    auto *errorLayout = new QHBoxLayout(m_errorBar);
+    errorLayout->setContentsMargins(6, 2, 2, 2);
+    errorLayout->addWidget(m_errorLabel, 1);
+    errorLayout->addWidget(dismiss, 0, Qt::AlignTop);
+    m_errorBar->hide();
+    return m_errorBar;
+}
+
+bool CanvasPage::addModel(const QString &name, const QString &source, const std::function<ModelFile()> &load)
 {
     std::unique_ptr<Predictor> predictor;
     try {
@@ -332,74 +301,74 @@ bool CanvasPage::Private::addModel(const QString &name, const QString &source, c
     }
 
     auto *panel = new ModelPanel(name, source, std::move(predictor));
-    QObject::connect(panel, &ModelPanel::removeRequested, q, [this](ModelPanel *p) { removePanel(p); });
+    connect(panel, &ModelPanel::removeRequested, this, [this](ModelPanel *p) { removePanel(p); });
     // The same file again replaces its panel (e.g. a run that was retrained), keeping its place.
     int index = -1;
-    for (int i = 0; i < panels.size(); ++i) {
-        if (panels[i]->source() == source)
+    for (int i = 0; i < m_panels.size(); ++i) {
+        if (m_panels[i]->source() == source)
             index = i;
     }
     if (index >= 0) {
-        ModelPanel *old = panels[index];
+        ModelPanel *old = m_panels[index];
         // The layout hands back the item that held the old panel: it is ours to delete.
-        delete panelRow->replaceWidget(old, panel);
-        panels[index] = panel;
+        delete m_panelRow->replaceWidget(old, panel);
+        m_panels[index] = panel;
         // Hidden at once, deleted once control is back in the event loop. It stays the page's
         // child until then, so a page destroyed first takes it along (no leak).
         old->hide();
         old->deleteLater();
     } else {
-        panelRow->insertWidget(int(panels.size()), panel, 1);
-        panels.append(panel);
+        m_panelRow->insertWidget(int(m_panels.size()), panel, 1);
+        m_panels.append(panel);
     }
-    panel->showPrediction(prepared);
-    errorBar->hide();
+    panel->showPrediction(m_prepared);
+    m_errorBar->hide();
     showStatus(tr("Loaded %1").arg(name));
     updateHint();
     return true;
 }
 
-void CanvasPage::Private::removePanel(ModelPanel *panel)
+void CanvasPage::removePanel(ModelPanel *panel)
 {
-    panels.removeAll(panel);
-    panelRow->removeWidget(panel);
+    m_panels.removeAll(panel);
+    m_panelRow->removeWidget(panel);
     panel->hide();
     panel->deleteLater();   // it may be inside its own removeRequested() emission; stays our child until then
     updateHint();
 }
 
-void CanvasPage::Private::updateHint()
+void CanvasPage::updateHint()
 {
-    noModelHint->setVisible(panels.isEmpty());
-    evalButton->setEnabled(!panels.isEmpty());
+    m_noModelHint->setVisible(m_panels.isEmpty());
+    m_evalButton->setEnabled(!m_panels.isEmpty());
 }
 
-void CanvasPage::Private::predictNow()
+void CanvasPage::predictNow()
 {
-    const PreparedDigit digit = DigitPreprocessor::prepare(grayFrom(canvas->image()), false);
+    const PreparedDigit digit = DigitPreprocessor::prepare(grayFrom(m_canvas->image()), false);
     if (digit.hasInk) {
-        prepared = digit.pixels;
-        preview->setPixels(prepared);
-        previewNote->setText(QString());
+        m_prepared = digit.pixels;
+        m_preview->setPixels(m_prepared);
+        m_previewNote->setText(QString());
     } else {
-        prepared.clear();
-        preview->setPixels({});
-        previewNote->setText(tr("No ink: draw a digit on the white area."));
+        m_prepared.clear();
+        m_preview->setPixels({});
+        m_previewNote->setText(tr("No ink: draw a digit on the white area."));
     }
-    saveButton->setEnabled(digit.hasInk);
-    for (ModelPanel *panel : std::as_const(panels))
-        panel->showPrediction(prepared);
+    m_saveButton->setEnabled(digit.hasInk);
+    for (ModelPanel *panel : std::as_const(m_panels))
+        panel->showPrediction(m_prepared);
 }
 
-void CanvasPage::Private::fillRunsMenu()
+void CanvasPage::fillRunsMenu()
 {
-    runsMenu->clear();
-    const QString root = DataLocator::runsFolder(runsFolder);
+    m_runsMenu->clear();
+    const QString root = DataLocator::runsFolder(m_runsFolder);
     QVector<RunRecord> runs;
     try {
         runs = RunStore(root).list();
     } catch (const LabError &e) {
-        runsMenu->addAction(e.message())->setEnabled(false);
+        m_runsMenu->addAction(e.message())->setEnabled(false);
         return;
     }
     int shown = 0;
@@ -410,42 +379,42 @@ void CanvasPage::Private::fillRunsMenu()
             break;
         const QString text = tr("%1 — %2% (%3)").arg(run.modelType).arg(run.testAccuracy, 0, 'f', 2).arg(run.id);
         const QString folder = run.folder;
-        runsMenu->addAction(text, q, [this, folder] { q->useRunModel(folder); });
+        m_runsMenu->addAction(text, this, [this, folder] { useRunModel(folder); });
     }
     if (shown == 0)
-        runsMenu->addAction(tr("No runs with a saved model in %1").arg(QDir::toNativeSeparators(root)))->setEnabled(false);
+        m_runsMenu->addAction(tr("No runs with a saved model in %1").arg(QDir::toNativeSeparators(root)))->setEnabled(false);
 }
 
-void CanvasPage::Private::chooseModelFile()
+void CanvasPage::chooseModelFile()
 {
-    const QString path = QFileDialog::getOpenFileName(q, tr("Open a model file"), DataLocator::runsFolder(runsFolder),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a model file"), DataLocator::runsFolder(m_runsFolder),
                                                       tr("MNIST Lab models (*.%1);;All files (*)")
                                                           .arg(QString::fromLatin1(ModelFile::suffix)));
     if (!path.isEmpty())
-        q->addModelFile(path);
+        addModelFile(path);
 }
 
-void CanvasPage::Private::saveDrawing()
+void CanvasPage::saveDrawing()
 {
-    if (prepared.empty()) {
+    if (m_prepared.empty()) {
         showError(tr("Nothing to save: the canvas has no ink."));
         return;
     }
-    const PersonalTestSet set(personalFolder);
+    const PersonalTestSet set(m_personalFolder);
     try {
-        set.append(prepared, trueLabel->value());
+        set.append(m_prepared, m_trueLabel->value());
     } catch (const LabError &e) {
         showError(tr("Could not save the drawing: %1").arg(e.message()));
         return;
     }
     updateSetCount();
-    showStatus(tr("Saved as a %1 to %2").arg(trueLabel->value()).arg(QDir::toNativeSeparators(set.folder())));
-    canvas->clear();   // ready for the next one; Ctrl+Z brings it back
+    showStatus(tr("Saved as a %1 to %2").arg(m_trueLabel->value()).arg(QDir::toNativeSeparators(set.folder())));
+    m_canvas->clear();   // ready for the next one; Ctrl+Z brings it back
 }
 
-void CanvasPage::Private::evaluatePersonalSet()
+void CanvasPage::evaluatePersonalSet()
 {
-    const PersonalTestSet set(personalFolder);
+    const PersonalTestSet set(m_personalFolder);
     ImageSet images;
     try {
         images = set.load();
@@ -458,7 +427,7 @@ void CanvasPage::Private::evaluatePersonalSet()
         return;
     }
     QVector<PersonalEvalResult> results;
-    for (ModelPanel *panel : std::as_const(panels)) {
+    for (ModelPanel *panel : std::as_const(m_panels)) {
         PersonalEvalResult r;
         r.modelName = panel->name();
         r.images = images.count;
@@ -469,33 +438,33 @@ void CanvasPage::Private::evaluatePersonalSet()
         }
         results.append(r);
     }
-    auto *dialog = new PersonalEvalDialog(results, set.folder(), q);
+    auto *dialog = new PersonalEvalDialog(results, set.folder(), this);
     dialog->setObjectName(QStringLiteral("personalEvalDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
 
-void CanvasPage::Private::showError(const QString &message)
+void CanvasPage::showError(const QString &message)
 {
-    errorLabel->setText(message);
-    errorBar->show();
+    m_errorLabel->setText(message);
+    m_errorBar->show();
 }
 
-void CanvasPage::Private::showStatus(const QString &message)
+void CanvasPage::showStatus(const QString &message)
 {
-    statusLabel->setText(message);
+    m_statusLabel->setText(message);
 }
 
-void CanvasPage::Private::updateSetCount()
+void CanvasPage::updateSetCount()
 {
-    const PersonalTestSet set(personalFolder);
+    const PersonalTestSet set(m_personalFolder);
     try {
         const int n = set.count();
-        setCount->setText(n == 1 ? tr("1 drawing saved") : tr("%1 drawings saved").arg(n));
-        setCount->setToolTip(QDir::toNativeSeparators(set.folder()));
+        m_setCount->setText(n == 1 ? tr("1 drawing saved") : tr("%1 drawings saved").arg(n));
+        m_setCount->setToolTip(QDir::toNativeSeparators(set.folder()));
     } catch (const LabError &e) {
-        setCount->setText(tr("Test set unreadable"));
-        setCount->setToolTip(e.message());
+        m_setCount->setText(tr("Test set unreadable"));
+        m_setCount->setToolTip(e.message());
     }
 }
 

@@ -1,11 +1,29 @@
 #pragma once
 
+#include "core/model/modelfile.h"
+
 #include <QString>
+#include <QVector>
 #include <QWidget>
 
-#include <memory>
+#include <functional>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QHBoxLayout;
+class QLabel;
+class QLayout;
+class QMenu;
+class QPushButton;
+class QSpinBox;
+class QTimer;
+QT_END_NAMESPACE
 
 namespace lab {
+
+class DigitPreview;
+class DrawingCanvas;
+class ModelPanel;
 
 /**
  * The "Draw a digit" page: a drawing canvas with live predictions from one or more
@@ -40,8 +58,44 @@ public Q_SLOTS:
     bool addDefaultModel();
 
 private:
-    struct Private;
-    std::unique_ptr<Private> d;
+    void buildUi();
+    QLayout *buildTools();
+    QLayout *buildSidePanel();
+    QWidget *buildModelRow();
+    QWidget *buildErrorBar();
+
+    bool addModel(const QString &name, const QString &source, const std::function<ModelFile()> &load);
+    void removePanel(ModelPanel *panel);
+    void predictNow();
+    void fillRunsMenu();
+    void chooseModelFile();
+    void saveDrawing();
+    void evaluatePersonalSet();
+    void showError(const QString &message);
+    void showStatus(const QString &message);
+    void updateSetCount();
+    void updateHint();
+
+    QString m_runsFolder;
+    QString m_personalFolder;
+
+    DrawingCanvas *m_canvas = nullptr;
+    DigitPreview *m_preview = nullptr;
+    QLabel *m_previewNote = nullptr;
+    QHBoxLayout *m_panelRow = nullptr;
+    QLabel *m_noModelHint = nullptr;
+    QVector<ModelPanel *> m_panels;
+    QWidget *m_errorBar = nullptr;
+    QLabel *m_errorLabel = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QSpinBox *m_trueLabel = nullptr;
+    QPushButton *m_saveButton = nullptr;
+    QPushButton *m_evalButton = nullptr;
+    QLabel *m_setCount = nullptr;
+    QMenu *m_runsMenu = nullptr;
+    QTimer *m_predictTimer = nullptr;
+
+    std::vector<float> m_prepared;   ///< what the models see now; empty = no ink
 };
 
 } // namespace lab

@@ -13,6 +13,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+
+#include <cmath>
 #include <QMap>
 #include <QMenu>
 #include <QPushButton>
@@ -116,6 +118,7 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     connect(downAction, &QAction::triggered, this, [this] { moveSelected(+1); });
 
     m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("designSummary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner = new QLabel(this);
     m_banner->setWordWrap(true);
@@ -252,17 +255,7 @@ void DesignPage::addLayer(int typeIndex)
     LayerSpec::Type type;
     if (!LayerSpec::typeFromName(LayerSpec::allTypeNames().value(typeIndex), &type))
         return;
-    LayerSpec layer;
-    layer.type = type;
-    if (type == LayerSpec::Type::Linear)
-        layer.units = 50;
-    else if (type == LayerSpec::Type::Conv2d)
-        layer.units = 16;
-    else if (type == LayerSpec::Type::MaxPool2d) {
-        layer.kernel = 2;
-        layer.stride = 0;
-    } else if (type == LayerSpec::Type::LeakyReLU)
-        layer.p = 0.01;
+    const LayerSpec layer = LayerSpec::defaultFor(type);
     const int row = currentRow() < 0 ? m_model->rowCount() : currentRow() + 1;
     m_model->insertLayer(row, layer);
     m_table->setCurrentIndex(m_model->index(row, 0));
@@ -294,13 +287,15 @@ void DesignPage::refreshSummary()
     const ShapeReport &r = m_model->report();
     const TrainConfig c = m_form->config();
     if (r.ok()) {
-        // Training costs about three forward passes (forward, backward for inputs and weights).
-        const double macsPerEpoch = 3.0 * double(r.macsPerSample) * m_trainCount;
+        // Training costs about three forward passes (forward, backward for inputs and weights),
+        // over the training images the data folder holds less the validation split.
+        const int images = int(std::lround(m_trainCount * (1.0 - c.validationFraction)));
+        const double macsPerEpoch = 3.0 * double(r.macsPerSample) * images;
         m_summary->setText(tr("<b>%1</b> parameters (%2B) · %3MAC per image · work per epoch ≈ %4MAC "
                               "(%5 images, forward + backward) · training memory ≈ %6B at batch %7")
                                .arg(QLocale().toString(r.parameters), humanCount(double(r.parameterBytes())),
                                     humanCount(double(r.macsPerSample)), humanCount(macsPerEpoch),
-                                    QLocale().toString(m_trainCount),
+                                    QLocale().toString(images),
                                     humanCount(double(r.trainingBytes(qMax(1, c.batchSize)))))
                                .arg(c.batchSize));
     } else {

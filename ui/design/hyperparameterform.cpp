@@ -1,5 +1,7 @@
 #include "ui/design/hyperparameterform.h"
 
+#include "core/common/numbertext.h"
+
 #include "ui/charts/lrschedulechart.h"
 
 #include <QCheckBox>
@@ -163,14 +165,10 @@ void HyperparameterForm::updateScalingOffer()
 
 bool HyperparameterForm::parseNumber(const QLineEdit *edit, double *out) const
 {
-    const QString text = edit->text().trimmed();
-    bool ok = false;
-    double v = text.toDouble(&ok);          // "1e-3", "0.001"
-    if (!ok)
-        v = QLocale().toDouble(text, &ok);  // "0,001" in a German locale
-    if (ok)
-        *out = v;
-    return ok;
+    const std::optional<double> value = parseTypedNumber(edit->text());
+    if (value)
+        *out = *value;
+    return value.has_value();
 }
 
 TrainConfig HyperparameterForm::config() const

@@ -25,16 +25,22 @@ int LayerTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString LayerTableModel::fieldName(int column)
+std::optional<LayerSpec::Field> LayerTableModel::fieldOf(int column)
 {
     switch (column) {
-    case UnitsColumn: return QStringLiteral("units");
-    case KernelColumn: return QStringLiteral("kernel");
-    case StrideColumn: return QStringLiteral("stride");
-    case PaddingColumn: return QStringLiteral("padding");
-    case PColumn: return QStringLiteral("p");
-    default: return QString();
+    case UnitsColumn: return LayerSpec::Field::Units;
+    case KernelColumn: return LayerSpec::Field::Kernel;
+    case StrideColumn: return LayerSpec::Field::Stride;
+    case PaddingColumn: return LayerSpec::Field::Padding;
+    case PColumn: return LayerSpec::Field::P;
+    default: return std::nullopt;
     }
+}
+
+bool LayerTableModel::isUsed(const LayerSpec &layer, int column)
+{
+    const std::optional<LayerSpec::Field> field = fieldOf(column);
+    return column == TypeColumn || (field && layer.uses(*field));
 }
 
 QVariant LayerTableModel::fieldValue(const LayerSpec &layer, int column) const
@@ -60,8 +66,7 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
     const bool isError = row == m_report.errorLayer;
     // Layers after the failing one have no shape: the report stops there.
     const bool hasShape = row < m_report.layers.size() && (m_report.errorLayer < 0 || row < m_report.errorLayer);
-    const QString field = fieldName(column);
-    const bool used = column == TypeColumn || (!field.isEmpty() && layer.usedFields().contains(field));
+    const bool used = isUsed(layer, column);
 
     switch (role) {
     case Qt::DisplayRole:
@@ -130,7 +135,7 @@ Qt::ItemFlags LayerTableModel::flags(const QModelIndex &index) const
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     const LayerSpec &layer = m_spec.layers.at(index.row());
-    if (index.column() == TypeColumn || layer.usedFields().contains(fieldName(index.column())))
+    if (isUsed(layer, index.column()))
         f |= Qt::ItemIsEditable;
     return f;
 }
@@ -151,16 +156,9 @@ bool LayerTableModel::setData(const QModelIndex &index, const QVariant &value, i
         if (type == layer.type)
             return false;
         // A fresh layer of the new type keeps the width when both have one.
-        LayerSpec fresh;
-        fresh.type = type;
-        if (type == LayerSpec::Type::LeakyReLU)
-            fresh.p = 0.01;
-        if (type == LayerSpec::Type::MaxPool2d) {
-            fresh.kernel = 2;
-            fresh.stride = 0;
-        }
-        if (type == LayerSpec::Type::Linear || type == LayerSpec::Type::Conv2d)
-            fresh.units = layer.units > 0 ? layer.units : (type == LayerSpec::Type::Linear ? 50 : 16);
+        LayerSpec fresh = LayerSpec::defaultFor(type);
+        if (fresh.uses(LayerSpec::Field::Units) && layer.uses(LayerSpec::Field::Units))
+            fresh.units = layer.units;
         layer = fresh;
         break;
     }

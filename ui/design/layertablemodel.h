@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QList>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QUndoStack;
@@ -62,7 +63,10 @@ Q_SIGNALS:
 private:
     void pushLayers(const QList<LayerSpec> &layers, const QString &text);
     QVariant fieldValue(const LayerSpec &layer, int column) const;
-    static QString fieldName(int column);
+    /** The layer setting a column edits (none for type, shape and parameter columns). */
+    static std::optional<LayerSpec::Field> fieldOf(int column);
+    /** Whether the column means something for this layer (editable, not greyed). */
+    static bool isUsed(const LayerSpec &layer, int column);
 
     QUndoStack *m_undoStack;
     NetworkSpec m_spec;

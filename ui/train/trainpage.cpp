@@ -1,5 +1,7 @@
 #include "ui/train/trainpage.h"
 
+#include "core/common/numbertext.h"
+
 #include "ui/appsettings.h"
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/confusionheatmap.h"
@@ -39,7 +41,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_pause = new QPushButton(tr("Pause"), this);
     m_stop = new QPushButton(tr("Stop"), this);
     m_lr = new QLineEdit(this);
-    m_lr->setObjectName(QStringLiteral("learningRate"));
+    m_lr->setObjectName(QStringLiteral("liveLearningRate"));
     m_lr->setMaximumWidth(110);
     m_lr->setPlaceholderText(tr("new lr"));
     m_lr->setToolTip(tr("Learning rate from the next batch on (while paused)"));
@@ -214,14 +216,15 @@ void TrainPage::applyLearningRate()
 {
     if (!m_session->isRunning())
         return;
-    bool ok = false;
-    const double lr = m_lr->text().trimmed().toDouble(&ok);
-    if (!ok || !(lr > 0) || lr > 10) {
+    const std::optional<double> typed = parseTypedNumber(m_lr->text());
+    const QString problem = typed ? TrainConfig::learningRateProblem(*typed)
+                                  : TrainConfig::learningRateProblem(-1);
+    if (!problem.isEmpty()) {
         QMessageBox::warning(this, tr("Learning rate"),
-                             tr("\"%1\" is not a learning rate: expected a number above 0 and at most 10 (e.g. 1e-4).")
-                                 .arg(m_lr->text()));
+                             tr("\"%1\" is not a learning rate: %2 (e.g. 1e-4).").arg(m_lr->text(), problem));
         return;
     }
+    const double lr = *typed;
     m_session->setLearningRate(lr);
     // Shown now at the next step; replaced by the recorded changes when the run ends.
     m_loss->addLrChange(m_lastBatch.step + 1, lr);
@@ -300,8 +303,7 @@ void TrainPage::showEpoch(int epoch)
         return;
     const EpochMetrics &m = m_epochs.at(epoch - 1);
     m_epochLabel->setText(tr("Epoch %1").arg(epoch));
-    m_heatmap->setMatrix(m.confusion, tr("Confusion matrix, test set, epoch %1 (accuracy %2%)")
-                                          .arg(epoch).arg(QLocale().toString(m.testAccuracy, 'f', 2)));
+    m_heatmap->setMatrix(m.confusion, ConfusionHeatmap::epochCaption(epoch, m.testAccuracy));
 }
 
 void TrainPage::openGallery(int trueLabel, int predicted)
@@ -395,14 +397,7 @@ void TrainPage::setBanner(const QString &text, const QString &kind)
 
 QStringList TrainPage::exportAllCharts(const QString &folder, const QSize &size, QString *error)
 {
-    QStringList written;
-    for (ChartWidget *chart : charts()) {
-        const QString path = QDir(folder).filePath(chart->exportName() + QStringLiteral(".png"));
-        if (!chart->exportPng(path, size, error))
-            return written;
-        written << path;
-    }
-    return written;
+    return ChartWidget::exportAll(charts(), folder, size, QStringLiteral("png"), error);
 }
 
 void TrainPage::exportAllInteractive()
