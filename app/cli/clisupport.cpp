@@ -7,6 +7,7 @@
 #include <QTextStream>
 #include <atomic>
 #include <csignal>
+#include <thread>
 #include <cstdio>
 #ifdef Q_OS_UNIX
 #include <unistd.h>
@@ -26,6 +27,10 @@ extern "C" void onInterrupt(int signal)
         std::raise(signal);
         return;
     }
+    // Straight to the control (an atomic store): the trainer also checks it while it
+    // evaluates, where no batch callback would forward it.
+    if (lab::RunControl *control = g_control)
+        control->requestCancelFromSignal();
 }
 
 QTextStream &err()
@@ -70,6 +75,18 @@ int intOption(const QCommandLineParser &parser, const QString &name, int min, in
     if (v < min || v > max)
         throw lab::LabError(QStringLiteral("--%1: %2 is out of range (expected %3 to %4)").arg(name).arg(v).arg(min).arg(max));
     return int(v);
+}
+
+int threadsOption(const QCommandLineParser &parser)
+{
+    const int requested = intOption(parser, QStringLiteral("threads"), 0, 1024);
+    const int hardware = int(qMax(1u, std::thread::hardware_concurrency()));
+    if (requested <= hardware)
+        return requested;
+    err() << "mnist-lab-cli: warning: --threads " << requested << " is more than the " << hardware
+          << " hardware threads of this machine; using " << hardware << '\n';
+    err().flush();
+    return hardware;
 }
 
 double doubleOption(const QCommandLineParser &parser, const QString &name)

@@ -15,6 +15,11 @@ bool parseOrExplain(QCommandLineParser &parser, const QString &command, const QS
 
 /** The value of a whole-number option, or throws LabError naming the option. */
 int intOption(const QCommandLineParser &parser, const QString &name, int min, int max);
+/**
+ * --threads: 0 (all) up to the hardware threads; a larger value is clamped to them with a
+ * warning on stderr (more threads than cores only slow training down).
+ */
+int threadsOption(const QCommandLineParser &parser);
 /** The value of a number option, or throws LabError naming the option. */
 double doubleOption(const QCommandLineParser &parser, const QString &name);
 

@@ -100,6 +100,11 @@ int predictCommand(const QStringList &args)
 
     QTextStream out(stdout);
     QTextStream err(stderr);
+    // A model for other inputs cannot read any digit: one line, nothing on stdout.
+    if (const QString problem = predictor.digitInputProblem(); !problem.isEmpty()) {
+        err << "mnist-lab-cli predict: error: " << problem << '\n';
+        return 1;
+    }
     int failures = 0;
     for (const QString &path : images) {
         QImageReader reader(path);
@@ -111,21 +116,34 @@ int predictCommand(const QStringList &args)
             ++failures;
             continue;
         }
-        const lab::PreparedDigit digit = lab::DigitPreprocessor::prepareAuto(toGray(image));
-        out << "{\"file\":" << jsonString(path);
-        if (!digit.hasInk) {
-            out << ",\"digit\":null,\"probabilities\":null,\"note\":\"no ink found\"}\n";
-            out.flush();
+        // The line is built whole and printed only when complete: stdout stays valid JSON
+        // lines whatever fails, and the next image is still predicted.
+        QString line;
+        try {
+            const lab::PreparedDigit digit = lab::DigitPreprocessor::prepareAuto(toGray(image));
+            line = QStringLiteral("{\"file\":") + jsonString(path);
+            if (!digit.hasInk) {
+                line += QStringLiteral(",\"digit\":null,\"probabilities\":null,\"note\":\"no ink found\"}");
+            } else {
+                const std::array<float, 10> p = predictor.predict(digit.pixels);
+                const int best = int(std::max_element(p.begin(), p.end()) - p.begin());
+                line += QStringLiteral(",\"digit\":%1,\"probabilities\":[").arg(best);
+                for (int k = 0; k < 10; ++k) {
+                    // Six decimals are plenty for a probability and keep the line readable.
+                    line += (k ? QStringLiteral(",") : QString())
+                          + QString::number(std::round(double(p[size_t(k)]) * 1e6) / 1e6, 'g', 6);
+                }
+                line += QStringLiteral("]}");
+            }
+        } catch (const std::exception &e) {
+            const auto *labError = dynamic_cast<const lab::LabError *>(&e);
+            err << "mnist-lab-cli predict: error: " << path << ": "
+                << (labError ? labError->message() : QString::fromLocal8Bit(e.what()).section(u'\n', 0, 0)) << '\n';
+            err.flush();
+            ++failures;
             continue;
         }
-        const std::array<float, 10> p = predictor.predict(digit.pixels);
-        const int best = int(std::max_element(p.begin(), p.end()) - p.begin());
-        out << ",\"digit\":" << best << ",\"probabilities\":[";
-        for (int k = 0; k < 10; ++k) {
-            // Six decimals are plenty for a probability and keep the line readable.
-            out << (k ? "," : "") << QString::number(std::round(double(p[size_t(k)]) * 1e6) / 1e6, 'g', 6);
-        }
-        out << "]}\n";
+        out << line << '\n';
         out.flush();
     }
     return failures == 0 ? 0 : 1;

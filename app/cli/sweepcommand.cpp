@@ -65,6 +65,7 @@ int sweepCommand(const QStringList &args)
         {QStringLiteral("seeds"), QStringLiteral("override the seeds per point"), QStringLiteral("N")},
         {QStringLiteral("threads"), QStringLiteral("CPU threads"), QStringLiteral("N")},
         {QStringLiteral("json"), QStringLiteral("print one JSON line per run and the summary")},
+        {QStringLiteral("force"), QStringLiteral("run a sweep of more than 1000 runs (at most 100000)")},
     });
     int exitCode = 0;
     if (!parseOrExplain(parser, QStringLiteral("sweep"), args, &exitCode))
@@ -80,7 +81,8 @@ int sweepCommand(const QStringList &args)
     if (parser.isSet(QStringLiteral("seeds")))
         sweep.seeds = intOption(parser, QStringLiteral("seeds"), 1, 100);
     if (parser.isSet(QStringLiteral("threads")))
-        sweep.baseConfig.threads = intOption(parser, QStringLiteral("threads"), 0, 1024);
+        sweep.baseConfig.threads = threadsOption(parser);
+    sweep.force = parser.isSet(QStringLiteral("force"));
 
     lab::SweepRunner runner(sweep, parser.value(QStringLiteral("data")), parser.value(QStringLiteral("runs")));
     lab::RunControl control;

@@ -1,6 +1,7 @@
 #include "core/data/idxfile.h"
 
 #include "core/common/atomicfile.h"
+#include "core/common/fileio.h"
 #include "core/common/hugepages.h"
 #include "core/common/laberror.h"
 
@@ -15,6 +16,34 @@ namespace {
 // The largest idx payload we accept: well above MNIST's 47 MB, far below what would
 // hurt a laptop. A header claiming more is malformed, whatever the file size says.
 constexpr qsizetype maxIdxBytes = qsizetype(1) << 31;
+// The longest idx header: magic + four dimensions.
+constexpr qsizetype headerProbe = 4 + 4 * 4;
+
+// The total size (header + data) an idx header declares, once `n` bytes of it are known:
+// -1 while the header is incomplete, 0 when these bytes are no idx header at all (the
+// parser then says why), else the size. Lets gunzip stop at what the header promised
+// instead of inflating a gzip bomb up to the global limit.
+qsizetype declaredIdxSize(const uchar *data, qsizetype n)
+{
+    if (n < 4)
+        return -1;
+    const int rank = data[3];
+    if (data[0] != 0 || data[1] != 0 || data[2] != 0x08 || rank < 1 || rank > 4)
+        return 0;
+    const qsizetype headerSize = 4 + 4 * rank;
+    if (n < headerSize)
+        return -1;
+    qsizetype total = 1;
+    for (int i = 0; i < rank; ++i) {
+        const quint32 dim = qFromBigEndian<quint32>(data + 4 + 4 * i);
+        if (dim == 0 || dim > quint32(maxIdxBytes))
+            return 0;
+        total *= qsizetype(dim);
+        if (total > maxIdxBytes)
+            return 0;
+    }
+    return headerSize + total;
+}
 
 } // namespace
 
@@ -92,20 +121,44 @@ QByteArray IdxFile::gunzip(const QByteArray &gz, const QString &name, qsizetype 
     out.resize(qMin(guess, maxBytes + 1));
     adviseHugePages(out.data(), size_t(out.size()));
     qsizetype produced = 0;
+    qsizetype declared = -1;   // what the idx header inside says the whole file is
     int rc = Z_OK;
     while (rc != Z_STREAM_END) {
+        if (declared < 0) {
+            declared = declaredIdxSize(reinterpret_cast<const uchar *>(out.constData()), produced);
+            if (declared == 0) {
+                // Not an idx header: no need to inflate more to know that; the parser says why.
+                inflateEnd(&stream);
+                out.truncate(produced);
+                return out;
+            }
+            if (declared > 0 && declared < maxBytes) {
+                maxBytes = declared;
+                if (out.size() > maxBytes + 1)
+                    out.resize(qMax(maxBytes + 1, produced));
+            }
+            if (produced > maxBytes) {
+                inflateEnd(&stream);
+                throw LabError(QStringLiteral("%1: inflates to more than the %2 bytes its idx header declares").arg(name).arg(maxBytes));
+            }
+        }
         if (produced == out.size()) {
             if (out.size() > maxBytes) {
                 inflateEnd(&stream);
+                if (declared > 0 && declared == maxBytes)
+                    throw LabError(QStringLiteral("%1: inflates to more than the %2 bytes its idx header declares")
+                                       .arg(name).arg(declared));
                 throw LabError(QStringLiteral("%1: inflates to more than %2 bytes").arg(name).arg(maxBytes));
             }
             out.resize(qMin(out.size() * 2, maxBytes + 1));
             adviseHugePages(out.data() + produced, size_t(out.size() - produced));
         }
         stream.next_out = reinterpret_cast<Bytef *>(out.data() + produced);
-        stream.avail_out = uInt(out.size() - produced);
+        // Until the header is known, inflate only its (at most 20) bytes.
+        stream.avail_out = uInt(declared < 0 ? qMin<qsizetype>(out.size() - produced, qMax<qsizetype>(headerProbe - produced, 0))
+                                             : out.size() - produced);
         rc = inflate(&stream, Z_NO_FLUSH);
-        produced = out.size() - stream.avail_out;
+        produced = qsizetype(reinterpret_cast<char *>(stream.next_out) - out.data());
         if (rc == Z_BUF_ERROR && stream.avail_in == 0) {
             inflateEnd(&stream);
             throw LabError(QStringLiteral("%1: truncated gzip stream").arg(name));
@@ -117,20 +170,18 @@ QByteArray IdxFile::gunzip(const QByteArray &gz, const QString &name, qsizetype 
         }
     }
     inflateEnd(&stream);
-    if (produced > maxBytes)
+    if (produced > maxBytes) {
+        if (declared > 0 && declared == maxBytes)
+            throw LabError(QStringLiteral("%1: inflates to more than the %2 bytes its idx header declares").arg(name).arg(declared));
         throw LabError(QStringLiteral("%1: inflates to more than %2 bytes").arg(name).arg(maxBytes));
+    }
     out.truncate(produced);
     return out;
 }
 
 IdxFile IdxFile::read(const QString &path)
 {
-    QFile file(path);
-    if (!file.exists())
-        throw LabError(QStringLiteral("%1: file not found").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        throw LabError(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
-    QByteArray bytes = file.readAll();
+    QByteArray bytes = FileIo::readAll(path, QStringLiteral("file"));
     if (path.endsWith(QStringLiteral(".gz"), Qt::CaseInsensitive))
         bytes = gunzip(bytes, path, maxIdxBytes + 64);
     return parse(std::move(bytes), path);

@@ -1,12 +1,16 @@
 #include "core/experiment/runstore.h"
 
+#include "core/common/fileio.h"
 #include "core/common/laberror.h"
+#include "core/experiment/runlock.h"
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
-#include <QLockFile>
 #include <algorithm>
+#include <cerrno>
+#include <sys/stat.h>
 
 namespace lab {
 
@@ -39,15 +43,20 @@ QString RunStore::lockPath(const QString &folder) { return folder + u'/' + QLati
 QString RunStore::createRunFolder(const QString &modelType) const
 {
     QDir root(m_root);
-    if (!root.mkpath(QStringLiteral(".")))
-        throw LabError(QStringLiteral("%1: cannot create the run store folder").arg(m_root));
+    if (!root.mkpath(QStringLiteral("."))) {
+        // mkpath does not say why; mkdir on the store itself does.
+        const int error = ::mkdir(QFile::encodeName(m_root).constData(), 0777) == 0 ? 0 : errno;
+        throw LabError(QStringLiteral("%1: cannot create the run store folder: %2").arg(m_root, FileIo::errorText(error ? error : EACCES)));
+    }
     const QString base = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u'-' + safeName(modelType);
     for (int n = 0; n < 1000; ++n) {
         const QString name = n == 0 ? base : base + QStringLiteral("-%1").arg(n + 1);
-        // mkdir (not mkpath) fails when the folder exists: that is how two runs started in
-        // the same second get different folders.
-        if (root.mkdir(name))
+        // mkdir fails with EEXIST when the folder exists: that is how two runs started in
+        // the same second get different folders. Any other failure is the real reason.
+        if (::mkdir(QFile::encodeName(root.filePath(name)).constData(), 0777) == 0)
             return root.filePath(name);
+        if (errno != EEXIST)
+            throw LabError(QStringLiteral("%1: cannot create a run folder: %2").arg(m_root, FileIo::errorText(errno)));
     }
     throw LabError(QStringLiteral("%1: cannot create a run folder for %2").arg(m_root, modelType));
 }
@@ -56,10 +65,8 @@ RunRecord RunStore::load(const QString &folder) const
 {
     RunRecord record = RunRecord::load(recordPath(folder));
     if (record.status == RunStatus::Running) {
-        QLockFile lock(lockPath(folder));
-        lock.setStaleLockTime(0);   // only a dead owner makes the lock stale, never its age
-        if (lock.tryLock(0)) {
-            lock.unlock();
+        // The lock dies with its process (RunLock): not held means nobody is training it.
+        if (!RunLock::isHeld(folder)) {
             record.status = RunStatus::Interrupted;
             record.statusDetail = QStringLiteral("the process stopped after epoch %1").arg(record.completedEpochs());
         }

@@ -38,7 +38,7 @@ public:
     static QString recordPath(const QString &folder);
     static QString modelPath(const QString &folder);
     static QString checkpointPath(const QString &folder);
-    /** The lock a training process holds on its run folder (a QLockFile). */
+    /** The lock a training process holds on its run folder (RunLock). */
     static QString lockPath(const QString &folder);
 
 private:

@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cmath>
+#include <limits>
 
 namespace lab {
 
@@ -96,6 +97,10 @@ Sweep Sweep::fromJson(const QJsonObject &json, const QString &where)
 {
     Sweep sweep;
     sweep.name = json.value(QStringLiteral("name")).toString(QStringLiteral("sweep"));
+    // The name becomes part of file names (<runs>/sweeps/<time>-<name>.json, run folders):
+    // "a/b" or "../../x" must not reach outside the run store.
+    if (const QString problem = nameProblem(sweep.name); !problem.isEmpty())
+        throw LabError(QStringLiteral("%1: name \"%2\" %3").arg(where, sweep.name, problem));
     const QJsonObject base = json.value(QStringLiteral("base")).toObject();
     if (base.isEmpty())
         throw LabError(where + QStringLiteral(": missing \"base\" (the experiment every run starts from)"));
@@ -123,9 +128,14 @@ Sweep Sweep::fromJson(const QJsonObject &json, const QString &where)
         axis.logScale = axisJson.value(QStringLiteral("log")).toBool(false);
         sweep.axes.append(axis);
     }
-    sweep.seeds = json.value(QStringLiteral("seeds")).toInt(1);
-    if (sweep.seeds < 1 || sweep.seeds > 100)
-        throw LabError(QStringLiteral("%1: seeds is %2, expected 1 to 100").arg(where).arg(sweep.seeds));
+    // Checked as a number before converting: toInt() turns 1e12 or 2.5 into the default 1.
+    const QJsonValue seeds = json.value(QStringLiteral("seeds"));
+    const double seedCount = seeds.isUndefined() ? 1.0 : seeds.toDouble(-1);
+    if (!(seedCount >= 1 && seedCount <= maxSeeds) || seedCount != std::floor(seedCount))
+        throw LabError(QStringLiteral("%1: seeds is %2, expected a whole number from 1 to %3")
+                           .arg(where, seeds.isDouble() ? QString::number(seedCount, 'f', seedCount == std::floor(seedCount) ? 0 : -1) : QJsonDocument(QJsonArray{seeds}).toJson(QJsonDocument::Compact).mid(1).chopped(1))
+                           .arg(maxSeeds));
+    sweep.seeds = int(seedCount);
     sweep.metric = json.value(QStringLiteral("metric")).toString(sweep.metric);
     if (!metricNames().contains(sweep.metric))
         throw LabError(QStringLiteral("%1: metric \"%2\" is not one of %3").arg(where, sweep.metric, metricNames().join(QStringLiteral(", "))));
@@ -152,8 +162,37 @@ QJsonObject Sweep::toJson() const
             {QStringLiteral("metric"), metric}};
 }
 
+QString Sweep::nameProblem(const QString &name)
+{
+    if (name.isEmpty() || name.size() > 60)
+        return QStringLiteral("must be 1 to 60 characters long");
+    if (name.startsWith(u'.'))
+        return QStringLiteral("may not start with '.'");
+    for (QChar c : name)
+        if (!(c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.') || c.unicode() >= 128)
+            return QStringLiteral("may only hold letters, digits, '_', '-' and '.' (it names files)");
+    return QString();
+}
+
+qint64 Sweep::plannedRuns() const
+{
+    // Counted without building the grid: a 72 KB file can describe 10^9 runs.
+    qint64 runs = seeds;
+    for (const SweepAxis &axis : axes)
+        if (__builtin_mul_overflow(runs, qint64(axis.values.size()), &runs))
+            return std::numeric_limits<qint64>::max();
+    return runs;
+}
+
 QVector<SweepPoint> Sweep::points() const
 {
+    const qint64 planned = plannedRuns();
+    if (planned > hardMaxRuns)
+        throw LabError(QStringLiteral("sweep %1: %2 runs planned; the most a sweep may have is %3, even with --force")
+                           .arg(name).arg(planned).arg(hardMaxRuns));
+    if (planned > maxRuns && !force)
+        throw LabError(QStringLiteral("sweep %1: %2 runs planned, more than the %3 a sweep may have without --force")
+                           .arg(name).arg(planned).arg(maxRuns));
     QVector<QStringList> grid{QStringList()};
     for (const SweepAxis &axis : axes) {
         QVector<QStringList> next;

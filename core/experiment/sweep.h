@@ -56,12 +56,26 @@ struct Sweep
     QVector<SweepAxis> axes;
     int seeds = 1;
     QString metric = QStringLiteral("test_error");   ///< test_error, train_error, test_accuracy, train_accuracy, final_train_loss, train_seconds
+    bool force = false;      ///< allow more than maxRuns runs (the CLI's --force); never more than hardMaxRuns
+
+    static constexpr int maxSeeds = 100;
+    /** Runs a sweep may plan without `force` (a day of 1-minute runs). */
+    static constexpr qint64 maxRuns = 1000;
+    /** Runs a sweep may plan at all. */
+    static constexpr qint64 hardMaxRuns = 100000;
+    /** Axes' value counts × seeds, without building the grid (saturates instead of overflowing). */
+    qint64 plannedRuns() const;
+    /** Empty when `name` is usable as a sweep name (a file name part), else what is wrong. */
+    static QString nameProblem(const QString &name);
 
     static Sweep fromJson(const QJsonObject &json, const QString &where);
     static Sweep fromFile(const QString &path);
     QJsonObject toJson() const;
 
-    /** Every run of the grid (axes × seeds), validated. Throws LabError naming the axis/value. */
+    /**
+     * Every run of the grid (axes × seeds), validated. Throws LabError naming the axis/value,
+     * or when plannedRuns() is above maxRuns (without `force`) or hardMaxRuns.
+     */
     QVector<SweepPoint> points() const;
 
     static QStringList metricNames();

@@ -9,6 +9,17 @@ struct Predictor::Impl
 {
     ModelFile model;
     BuiltNetwork network;
+    QString label;
+
+    // A forward pass; libtorch's own errors (a shape it cannot take…) become one line naming the model.
+    torch::Tensor forward(const torch::Tensor &x)
+    {
+        try {
+            return network.net->forward(x);
+        } catch (const c10::Error &e) {
+            throw LabError(QStringLiteral("%1: %2").arg(label, QString::fromStdString(e.what_without_backtrace()).section(u'\n', 0, 0)));
+        }
+    }
 };
 
 Predictor::Predictor(const ModelFile &model, const QString &name)
@@ -16,6 +27,7 @@ Predictor::Predictor(const ModelFile &model, const QString &name)
 {
     const QString label = name.isEmpty() ? QStringLiteral("model") : name;
     d->model = model;
+    d->label = label;
     try {
         d->network = NetworkBuilder::build(model.spec);
     } catch (const LabError &e) {
@@ -34,14 +46,25 @@ const ModelFile &Predictor::model() const
     return d->model;
 }
 
+QString Predictor::digitInputProblem() const
+{
+    const NetworkSpec &spec = d->model.spec;
+    if (spec.inputChannels == 1 && spec.inputHeight == 28 && spec.inputWidth == 28)
+        return QString();
+    return QStringLiteral("%1: the model expects %2×%3×%4 inputs, not 1×28×28 digit images; it was made for other data")
+        .arg(d->label).arg(spec.inputChannels).arg(spec.inputHeight).arg(spec.inputWidth);
+}
+
 std::array<float, 10> Predictor::predict(const std::vector<float> &pixels01) const
 {
+    if (const QString problem = digitInputProblem(); !problem.isEmpty())
+        throw LabError(problem);
     if (pixels01.size() != 784)
         throw LabError(QStringLiteral("predict: expected 784 pixels (28×28), got %1").arg(pixels01.size()));
     torch::NoGradGuard noGrad;
     const torch::Tensor x = (torch::from_blob(const_cast<float *>(pixels01.data()), {1, 1, 28, 28}, torch::kFloat)
                              - d->model.norm.mean) / d->model.norm.std;
-    const torch::Tensor probs = torch::softmax(d->network.net->forward(x), 1).contiguous();
+    const torch::Tensor probs = torch::softmax(d->forward(x), 1).contiguous();
     std::array<float, 10> out{};
     std::copy(probs.data_ptr<float>(), probs.data_ptr<float>() + 10, out.begin());
     return out;
@@ -53,6 +76,11 @@ Evaluation Predictor::evaluate(const ImageSet &set) const
     Evaluation result;
     if (set.count == 0)
         return result;
+    const NetworkSpec &spec = d->model.spec;
+    if (spec.inputChannels != 1 || spec.inputHeight != set.rows || spec.inputWidth != set.cols)
+        throw LabError(QStringLiteral("%1: the model expects %2×%3×%4 inputs, the images are 1×%5×%6")
+                           .arg(d->label).arg(spec.inputChannels).arg(spec.inputHeight).arg(spec.inputWidth)
+                           .arg(set.rows).arg(set.cols));
     // Normalise the raw pixels with the model's own statistics, by the very function the
     // trainer's batches went through, so a saved model scores exactly what its run reported.
     const torch::Tensor labels = torch::from_blob(const_cast<std::int64_t *>(set.labels.data()), {set.count}, torch::kLong);
@@ -65,7 +93,7 @@ Evaluation Predictor::evaluate(const ImageSet &set) const
         const int64_t len = std::min<int64_t>(chunk, set.count - start);
         const torch::Tensor x = chunkImages.narrow(0, 0, len);
         Dataset::normalizeRange(set, start, len, d->model.norm, x.data_ptr<float>());
-        const torch::Tensor logits = d->network.net->forward(x);
+        const torch::Tensor logits = d->forward(x);
         const torch::Tensor y = labels.narrow(0, start, len);
         lossSum += torch::nn::functional::cross_entropy(
                        logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();

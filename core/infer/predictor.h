@@ -35,7 +35,9 @@ public:
 
     const ModelFile &model() const;
 
-    /** `pixels01`: 784 values, 0 = background, 1 = full ink. Returns softmax probabilities. */
+    /** Empty when the model reads 1×28×28 digits; otherwise one line naming the model and why not. */
+    QString digitInputProblem() const;
+    /** `pixels01`: 784 values, 0 = background, 1 = full ink. Returns softmax probabilities. Throws LabError. */
     std::array<float, 10> predict(const std::vector<float> &pixels01) const;
     /** Evaluates on an already-normalised image set (with its own norm re-applied if different). */
     Evaluation evaluate(const ImageSet &set) const;

@@ -1,6 +1,7 @@
 #include "core/model/modelfile.h"
 
 #include "core/common/atomicfile.h"
+#include "core/common/fileio.h"
 #include "core/common/laberror.h"
 
 #include <QFile>
@@ -116,12 +117,8 @@ void ModelFile::save(const QString &path) const
 
 ModelFile ModelFile::load(const QString &path)
 {
-    QFile file(path);
-    if (!file.exists())
-        throw LabError(QStringLiteral("%1: model file not found").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        throw LabError(QStringLiteral("%1: cannot open model file: %2").arg(path, file.errorString()));
-    return deserialize(file.readAll(), path);
+    // FileIo: "not found" only when it is missing (an unreadable folder says so).
+    return deserialize(FileIo::readAll(path, QStringLiteral("model file")), path);
 }
 
 } // namespace lab

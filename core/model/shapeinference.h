@@ -47,6 +47,8 @@ struct ShapeReport
     /** Rough bytes needed to train with Adam at `batchSize`: weights, grads, two moments, activations. */
     qint64 trainingBytes(int batchSize) const;
 
+    /** The largest input channels, height or width a design may declare. */
+    static constexpr int maxInputSize = 4096;
     /** The largest design we agree to allocate (weights, in parameters). */
     static constexpr qint64 maxParameters = 250'000'000;
 

@@ -14,6 +14,8 @@ class RunControl
 {
 public:
     void requestCancel();
+    /** Only sets the flag: async-signal-safe, for a SIGINT handler (the trainer sees it between batches and evaluation chunks). */
+    void requestCancelFromSignal() { m_cancel.store(true); }
     bool cancelRequested() const { return m_cancel.load(); }
 
     void setPaused(bool paused);

@@ -6,6 +6,7 @@
 //    "cancelled", and leaves no half-written file behind.
 #include "core/experiment/runrecord.h"
 #include "core/experiment/runstore.h"
+#include "clirun.h"
 #include "testdata.h"
 
 #include <QDir>
@@ -22,58 +23,6 @@
 #include "sanitizers.h"
 
 namespace {
-
-const QString cli = QStringLiteral(MNIST_LAB_CLI);
-
-/** A CLI process whose --json lines can be awaited one by one. */
-class CliRun
-{
-public:
-    explicit CliRun(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-    {
-        m_process.setProcessEnvironment(env);
-        m_process.setProgram(cli);
-        m_process.setArguments(args);
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start();
-    }
-    ~CliRun()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    bool started() { return m_process.waitForStarted(10000); }
-
-    /** Waits for the next JSON line whose "event" is `event`; returns it, or an empty object. */
-    QJsonObject waitFor(const QString &event, int timeoutMs = 120000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < timeoutMs) {
-            while (m_process.canReadLine()) {
-                const QJsonObject line = QJsonDocument::fromJson(m_process.readLine()).object();
-                if (line.value(QStringLiteral("event")).toString() == event)
-                    return line;
-            }
-            if (m_process.state() == QProcess::NotRunning)
-                return QJsonObject();
-            m_process.waitForReadyRead(200);
-        }
-        return QJsonObject();
-    }
-
-    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
-    bool finish(int timeoutMs) { return m_process.waitForFinished(timeoutMs); }
-    int exitCode() const { return m_process.exitCode(); }
-    QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
-    QString stderrText() { return QString::fromLocal8Bit(m_process.readAllStandardError()); }
-
-private:
-    QProcess m_process;
-};
 
 // Files a stopped run may leave in its folder; anything else (QSaveFile's
 // "record.json.XXXXXX", *.tmp, a stale lock) is a half-written or stray file.
@@ -109,7 +58,7 @@ class TestInterruptedRun : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(QFileInfo(cli).isExecutable(), qPrintable(cli + QStringLiteral(" is not built")));
+        QVERIFY2(QFileInfo(CliRun::program()).isExecutable(), qPrintable(CliRun::program() + QStringLiteral(" is not built")));
         QVERIFY(m_dir.isValid());
         m_data = m_dir.filePath(QStringLiteral("data"));
         // Enough batches per epoch that a kill lands inside an epoch, small enough to be quick.
