@@ -15,7 +15,7 @@
 #include "testdata.h"
 #include "ui/train/confusiongallerydialog.h"
 #include "ui/train/trainpage.h"
-#include "ui/training/trainingsession.h"
+#include "ui/run/runsession.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -129,8 +129,8 @@ private Q_SLOTS:
         TrainPage page;
         page.show();
         QSignalSpy ended(&page, &TrainPage::runEnded);
-        QSignalSpy batches(page.session(), &TrainingSession::batches);
-        QSignalSpy epochs(page.session(), &TrainingSession::epochFinished);
+        QSignalSpy batches(page.session(), &RunSession::batches);
+        QSignalSpy epochs(page.session(), &RunSession::epochFinished);
         QVERIFY(page.startRun(request(200, 10)));
         QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 2, 30000);
 
@@ -225,7 +225,7 @@ private Q_SLOTS:
         TrainConfig config = request(500, 10).config;
         window->designPage()->setDesign(request(1, 10).spec, config);
         QVERIFY(window->designPage()->canTrain());
-        QSignalSpy batches(window->trainPage()->session(), &TrainingSession::batches);
+        QSignalSpy batches(window->trainPage()->session(), &RunSession::batches);
         window->startTraining();
         QVERIFY(window->trainPage()->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 2, 30000);
@@ -255,6 +255,50 @@ private Q_SLOTS:
         QCOMPARE(runs.first().status, RunStatus::Cancelled);
         // The design was saved for the next start.
         QCOMPARE(AppSettings().lastConfig(TrainConfig()).epochs, 500);
+    }
+
+    // Stop a run and start the next at once: the first is still finishing its batch, and
+    // what it reports from then on (its last batches, its cancelled end) is another job's
+    // and must not reach the page, which shows the second run only.
+    void staleRunIsDropped()
+    {
+        QTemporaryDir runs;
+        TrainPage page;
+        page.show();
+        QSignalSpy started(&page, &TrainPage::runStarted);
+        QSignalSpy ended(&page, &TrainPage::runEnded);
+        QSignalSpy batches(page.session(), &RunSession::batches);
+        RunRequest first = request(200, 10);
+        first.spec.name = QStringLiteral("first_run");
+        first.runsFolder = runs.path();
+        QVERIFY(page.startRun(first));
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 2, 30000);
+        const quint64 firstJob = page.session()->currentJob();
+
+        page.stop();
+        RunRequest second = request(1, 10);
+        second.spec.name = QStringLiteral("second_run");
+        second.runsFolder = runs.path();
+        QVERIFY(page.startRun(second));   // no waiting for the first to wind down
+        QCOMPARE(page.session()->currentJob(), firstJob + 1);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+
+        // The first did end, cancelled, in the run store: its end was reported and dropped.
+        const QVector<RunRecord> stored = RunStore(runs.path()).list();
+        QCOMPARE(stored.size(), 2);
+        for (const RunRecord &r : stored)
+            QCOMPARE(r.status, r.modelType == u"first_run" ? RunStatus::Cancelled : RunStatus::Finished);
+        // The page saw the first start (before the stop) and then only the second run.
+        QCOMPARE(started.count(), 2);
+        QCOMPARE(started.last().at(0).value<RunRecord>().modelType, QStringLiteral("second_run"));
+        const RunRecord shown = ended.first().at(0).value<RunRecord>();
+        QCOMPARE(shown.modelType, QStringLiteral("second_run"));
+        QCOMPARE(shown.status, RunStatus::Finished);
+        QVERIFY(page.statusText().startsWith(QStringLiteral("Finished")));
+        QCOMPARE(page.epochSlider()->maximum(), 1);
+        QTest::qWait(200);
+        QCOMPARE(ended.count(), 1);
+        QVERIFY(!page.isRunning());
     }
 };
 

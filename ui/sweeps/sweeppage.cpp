@@ -4,7 +4,7 @@
 #include "ui/common/progressformat.h"
 #include "core/common/laberror.h"
 #include "core/data/dataset.h"
-#include "ui/sweeps/sweepsession.h"
+#include "ui/run/runsession.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -37,7 +37,7 @@ QString builtInPath(const QString &name)
 
 SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
 {
-    m_session = new SweepSession(this);
+    m_session = new RunSession(this);
 
     m_source = new QComboBox(this);
     m_source->setObjectName(QStringLiteral("sweepSource"));
@@ -147,12 +147,18 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     connect(m_chart, &SweepChart::xLogScaleToggled, m_logX, &QCheckBox::setChecked);
     connect(m_export, &QPushButton::clicked, m_chart, &ChartWidget::exportInteractive);
 
-    connect(m_session, &SweepSession::runStarting, this, &SweepPage::onRunStarting);
-    connect(m_session, &SweepSession::batchProgress, this, &SweepPage::onBatch);
-    connect(m_session, &SweepSession::runEnded, this, &SweepPage::onRunEnded);
-    connect(m_session, &SweepSession::finished, this, &SweepPage::onFinished);
-    connect(m_session, &SweepSession::failed, this, &SweepPage::onFailed);
-    connect(m_session, &SweepSession::stateChanged, this, &SweepPage::updateButtons);
+    connect(m_session, &RunSession::runStarted, this, [this](const RunRecord &record, int index, int total) {
+        onRunStarting(index, total, record.modelType);
+    });
+    // The page shows where the current run is: the newest step of each chunk is enough.
+    connect(m_session, &RunSession::batches, this, [this](const QVector<BatchProgress> &steps) {
+        if (!steps.isEmpty())
+            onBatch(steps.last());
+    });
+    connect(m_session, &RunSession::runEnded, this, [this](const RunRecord &record, int index) { onRunEnded(index, record); });
+    connect(m_session, &RunSession::finished, this, &SweepPage::onFinished);
+    connect(m_session, &RunSession::failed, this, &SweepPage::onFailed);
+    connect(m_session, &RunSession::stateChanged, this, &SweepPage::updateButtons);
 
     chooseSource(0);
 }
@@ -351,7 +357,7 @@ bool SweepPage::start()
     m_current->setFormat(QString());
     m_eta->clear();
     m_sinceStart.start();
-    return m_session->start(m_running, m_dataFolder, m_runsFolder);
+    return m_session->startSweep(m_running, m_dataFolder, m_runsFolder);
 }
 
 bool SweepPage::isRunning() const

@@ -21,12 +21,12 @@ QT_END_NAMESPACE
 namespace lab {
 
 class SweepChart;
-class SweepSession;
+class RunSession;
 
 /**
  * The Sweeps screen: pick a built-in sweep or open a sweep file, see its grid (axes,
  * values, seeds, runs, base experiment), optionally lower the epochs or seeds for a quick
- * look, then Start runs it in the background (SweepSession) with overall and per-run
+ * look, then Start runs it in the background (RunSession) with overall and per-run
  * progress and Stop ends it cleanly. The table lists every run of the grid; the chart
  * fills in as runs finish. Every run lands in the run store like any other.
  */
@@ -106,7 +106,7 @@ private:
     void onFinished(const QString &summaryPath, bool cancelled);
     void onFailed(const QString &message);
 
-    SweepSession *m_session;
+    RunSession *m_session;
     QString m_dataFolder;
     QString m_runsFolder;
     Sweep m_loadedSweep;        // as read from the file, without overrides

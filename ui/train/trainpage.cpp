@@ -14,7 +14,7 @@
 #include "core/data/dataset.h"
 #include "core/experiment/runstore.h"
 #include "ui/train/confusiongallerydialog.h"
-#include "ui/training/trainingsession.h"
+#include "ui/run/runsession.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -35,7 +35,7 @@ namespace lab {
 
 TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
 {
-    m_session = new TrainingSession(this);
+    m_session = new RunSession(this);
 
     m_train = new QPushButton(tr("Train ▶"), this);
     m_pause = new QPushButton(tr("Pause"), this);
@@ -143,12 +143,12 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     connect(m_epochSlider, &QSlider::valueChanged, this, &TrainPage::showEpoch);
     connect(m_heatmap, &ConfusionHeatmap::cellClicked, this, &TrainPage::openGallery);
 
-    connect(m_session, &TrainingSession::started, this, &TrainPage::onStarted);
-    connect(m_session, &TrainingSession::batches, this, &TrainPage::onBatches);
-    connect(m_session, &TrainingSession::epochFinished, this, &TrainPage::onEpoch);
-    connect(m_session, &TrainingSession::ended, this, &TrainPage::onEnded);
-    connect(m_session, &TrainingSession::failed, this, &TrainPage::onFailed);
-    connect(m_session, &TrainingSession::stateChanged, this, &TrainPage::updateButtons);
+    connect(m_session, &RunSession::runStarted, this, &TrainPage::onStarted);
+    connect(m_session, &RunSession::batches, this, &TrainPage::onBatches);
+    connect(m_session, &RunSession::epochFinished, this, &TrainPage::onEpoch);
+    connect(m_session, &RunSession::runEnded, this, &TrainPage::onEnded);
+    connect(m_session, &RunSession::failed, this, &TrainPage::onFailed);
+    connect(m_session, &RunSession::stateChanged, this, &TrainPage::updateButtons);
     updateButtons();
 }
 
@@ -172,7 +172,8 @@ void TrainPage::setCanTrain(bool can, const QString &why)
 
 bool TrainPage::startRun(const RunRequest &request)
 {
-    if (m_session->isRunning()) {
+    // A stopped run may still be finishing its batch; the session drops what it reports from now on.
+    if (m_session->isRunning() && !m_session->stopRequested()) {
         setBanner(tr("A run is already going on: stop it first."), QStringLiteral("warn"));
         return false;
     }

@@ -27,14 +27,14 @@ class DiagnosticsPanel;
 class FirstLayerWeightsView;
 class LossChart;
 class TestErrorChart;
-class TrainingSession;
+class RunSession;
 
 /**
  * The Train screen: Train / Pause / Resume / Stop, progress (epoch, batch, samples per
  * second, time left), live loss, accuracy and test-error charts (with published results),
  * per-layer diagnostics, the first-layer weights at the end, the confusion heatmap with an epoch
  * slider and a gallery per cell, the learning rate of a paused run, and a banner that
- * says how the run ended. The run itself lives in a TrainingSession (worker thread).
+ * says how the run ended. The run itself lives in a RunSession (worker thread).
  */
 class TrainPage : public QWidget
 {
@@ -50,7 +50,7 @@ public:
     void setCanTrain(bool can, const QString &why = QString());
 
     bool isRunning() const;
-    TrainingSession *session() const { return m_session; }
+    RunSession *session() const { return m_session; }
     /** The folder of the current or last run (empty before the first run started). */
     QString runFolder() const { return m_record.folder; }
     /** The last run's record as it ended (status Running while a run goes on). */
@@ -102,7 +102,7 @@ private:
     void applyLearningRate();
     void setBanner(const QString &text, const QString &kind);
 
-    TrainingSession *m_session;
+    RunSession *m_session;
     RunRequest m_request;
     RunRecord m_record;
     QVector<EpochMetrics> m_epochs;

@@ -1,4 +1,4 @@
-#include "ui/training/workerthread.h"
+#include "ui/run/workerthread.h"
 
 namespace lab {
 

@@ -6,7 +6,7 @@
 namespace lab {
 
 /**
- * A worker object living on a thread of its own, for the training and sweep sessions.
+ * A worker object living on a thread of its own, for the run session.
  * stop() (and the destructor) quits the thread's event loop, waits for it and then
  * deletes the worker: its thread has finished, so that is safe. Work in progress is not
  * interrupted: cancel it first (the trainer checks its cancel flag between batches).
