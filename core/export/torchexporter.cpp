@@ -113,7 +113,7 @@ QString TorchExporter::pythonPathFor(const QString &ptPath)
 
 void TorchExporter::save(const ModelFile &model, const QString &ptPath, const QString &name)
 {
-    if (QFileInfo(pythonPathFor(ptPath)) == QFileInfo(ptPath))
+    if (QFileInfo(pythonPathFor(ptPath)).absoluteFilePath() == QFileInfo(ptPath).absoluteFilePath())
         throw LabError(QStringLiteral("%1: the state_dict needs a name other than its Python file's (use .pt)").arg(ptPath));
     const QByteArray state = stateDictBytes(model, name);
     const QString python = pythonModule(model, QFileInfo(ptPath).fileName());

@@ -4,10 +4,13 @@
 #include "core/common/laberror.h"
 #include "core/experiment/runstore.h"
 #include "ui/runs/rundiagnosticsdialog.h"
+#include "ui/runs/runexport.h"
 #include "ui/runs/runtablemodel.h"
 
 #include <QDesktopServices>
 #include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -43,6 +46,10 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_diagnostics = new QPushButton(tr("Diagnostics…"), this);
     m_diagnostics->setToolTip(tr("Per-layer dead ReLUs, gradient and weight norms, test error against published results "
                                  "and the first-layer weights of the selected run"));
+    m_exportModel = new QPushButton(tr("Export model…"), this);
+    m_exportModel->setToolTip(tr("The selected run's model as ONNX (.onnx) or a PyTorch state_dict (.pt)"));
+    m_exportCsv = new QPushButton(tr("Export CSV…"), this);
+    m_exportCsv->setToolTip(tr("The selected runs' per-epoch curves and batch losses as tidy CSV (run, epoch/step, metric, value)"));
     m_delete = new QPushButton(tr("Delete…"), this);
 
     m_view = new QTableView(this);
@@ -66,6 +73,8 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     top->addWidget(m_open);
     top->addWidget(m_test);
     top->addWidget(m_diagnostics);
+    top->addWidget(m_exportModel);
+    top->addWidget(m_exportCsv);
     top->addWidget(m_delete);
     auto *tablePanel = new QWidget(this);
     auto *tableLayout = new QVBoxLayout(tablePanel);
@@ -91,6 +100,8 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     connect(refresh, &QPushButton::clicked, this, &RunsPage::refresh);
     connect(m_delete, &QPushButton::clicked, this, &RunsPage::deleteSelectedInteractive);
     connect(m_open, &QPushButton::clicked, this, &RunsPage::openSelectedFolder);
+    connect(m_exportModel, &QPushButton::clicked, this, &RunsPage::exportModelInteractive);
+    connect(m_exportCsv, &QPushButton::clicked, this, &RunsPage::exportCsvInteractive);
     connect(m_test, &QPushButton::clicked, this, [this] {
         const QVector<RunRecord> runs = selectedRuns();
         if (runs.size() == 1)
@@ -161,6 +172,8 @@ void RunsPage::onSelectionChanged()
     m_open->setEnabled(runs.size() == 1);
     m_test->setEnabled(runs.size() == 1);
     m_diagnostics->setEnabled(runs.size() == 1);
+    m_exportModel->setEnabled(runs.size() == 1 && QFileInfo::exists(RunStore::modelPath(runs.first().folder)));
+    m_exportCsv->setEnabled(!runs.isEmpty());
     m_count->setText(tr("%1 of %2 runs").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
 }
 
@@ -207,6 +220,24 @@ void RunsPage::deleteSelectedInteractive()
     const QString error = deleteRuns(folders);
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Delete runs"), error);
+}
+
+void RunsPage::exportModelInteractive()
+{
+    const QVector<RunRecord> runs = selectedRuns();
+    if (runs.size() == 1 && QFileInfo::exists(RunStore::modelPath(runs.first().folder))) {
+        RunExport::exportModelInteractive(this, RunStore::modelPath(runs.first().folder), runs.first().id);
+        return;
+    }
+    const QString model = QFileDialog::getOpenFileName(this, tr("Export model: choose a model"), m_folder,
+                                                       tr("MNIST Lab model (*.mnlm)"));
+    if (!model.isEmpty())
+        RunExport::exportModelInteractive(this, model, QFileInfo(model).completeBaseName());
+}
+
+void RunsPage::exportCsvInteractive()
+{
+    RunExport::exportCsvInteractive(this, selectedRuns());
 }
 
 void RunsPage::openSelectedFolder()

@@ -48,10 +48,16 @@ public:
     /** Opens (non-modal) the diagnostics window of one run: per-layer charts, test error, first-layer weights. */
     RunDiagnosticsDialog *openDiagnostics(const RunRecord &record);
     QPushButton *diagnosticsButton() const { return m_diagnostics; }
+    QPushButton *exportModelButton() const { return m_exportModel; }
+    QPushButton *exportCsvButton() const { return m_exportCsv; }
 
 public Q_SLOTS:
     /** Re-reads the store, keeping the selection where the runs still exist. */
     void refresh();
+    /** Exports the selected run's model (ONNX or PyTorch); with no single run selected, asks for a model file. */
+    void exportModelInteractive();
+    /** Exports the selected runs' curves as CSV into a folder the user picks. */
+    void exportCsvInteractive();
 
 Q_SIGNALS:
     /** "Test this model": open the run's model on the Draw & test page. */
@@ -72,6 +78,8 @@ private:
     QPushButton *m_open;
     QPushButton *m_test;
     QPushButton *m_diagnostics;
+    QPushButton *m_exportModel;
+    QPushButton *m_exportCsv;
     OverlayChart *m_lossOverlay;
     OverlayChart *m_accuracyOverlay;
 };
