@@ -1,5 +1,7 @@
 #include "ui/design/designpage.h"
 
+#include "ui/common/banner.h"
+
 #include "ui/design/hyperparameterform.h"
 #include "ui/design/layerdelegate.h"
 #include "ui/design/layertablemodel.h"
@@ -120,10 +122,8 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("designSummary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner = new QLabel(this);
-    m_banner->setWordWrap(true);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fde2e2; color: #800000; border: 1px solid #e0a0a0;"
-                                           " border-radius: 3px; padding: 6px; }"));
+    m_banner = new Banner(this, 3);
+    m_banner->setObjectName(QStringLiteral("designBanner"));
     m_train = new QPushButton(tr("Train ▶"), this);
     m_train->setDefault(true);
     m_train->setMinimumHeight(32);
@@ -302,8 +302,7 @@ void DesignPage::refreshSummary()
         m_summary->setText(tr("Shapes do not fit: parameter count and work are unknown."));
     }
     const QString problems = problemText();
-    m_banner->setText(problems);
-    m_banner->setVisible(!problems.isEmpty());
+    m_banner->showMessage(problems, Banner::Kind::Error);
     const bool valid = canTrain();
     m_train->setEnabled(valid);
     m_train->setToolTip(valid ? tr("Train this design") : problems);

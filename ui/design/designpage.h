@@ -17,6 +17,8 @@ QT_END_NAMESPACE
 
 namespace lab {
 
+class Banner;
+
 class HyperparameterForm;
 class LayerTableModel;
 struct Preset;
@@ -73,7 +75,7 @@ private:
     QLineEdit *m_name;
     QLabel *m_input;
     QLabel *m_summary;
-    QLabel *m_banner;
+    Banner *m_banner;
     QMenu *m_presetsMenu;
     QPushButton *m_train;
     int m_trainCount = 60000;

@@ -3,6 +3,7 @@
 #include "core/common/numbertext.h"
 
 #include "ui/appsettings.h"
+#include "ui/common/banner.h"
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/confusionheatmap.h"
 #include "ui/charts/diagnosticspanel.h"
@@ -53,10 +54,8 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_progress = ProgressFormat::newBar(tr("Idle"), this);
     m_speed = new QLabel(this);
     m_speed->setMinimumWidth(260);
-    m_banner = new QLabel(this);
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->hide();
+    m_banner = new Banner(this);
+    m_banner->setObjectName(QStringLiteral("trainBanner"));
 
     m_loss = new LossChart(this);
     m_loss->setLogScale(AppSettings().lossLogScale());
@@ -174,7 +173,7 @@ bool TrainPage::startRun(const RunRequest &request)
 {
     // A stopped run may still be finishing its batch; the session drops what it reports from now on.
     if (m_session->isRunning() && !m_session->stopRequested()) {
-        setBanner(tr("A run is already going on: stop it first."), QStringLiteral("warn"));
+        m_banner->showMessage(tr("A run is already going on: stop it first."), Banner::Kind::Warning);
         return false;
     }
     m_request = request;
@@ -196,7 +195,7 @@ bool TrainPage::startRun(const RunRequest &request)
     m_progress->setValue(0);
     m_progress->setFormat(tr("Loading data…"));
     m_speed->clear();
-    setBanner(QString(), QString());
+    m_banner->clearMessage();
     m_lr->setText(QString::number(request.config.learningRate, 'g', 4));
     m_sinceStart.start();
     return m_session->start(request);
@@ -229,7 +228,7 @@ void TrainPage::applyLearningRate()
     m_session->setLearningRate(lr);
     // Shown now at the next step; replaced by the recorded changes when the run ends.
     m_loss->addLrChange(m_lastBatch.step + 1, lr);
-    setBanner(tr("Learning rate %1 from the next batch on.").arg(lr, 0, 'g', 4), QStringLiteral("info"));
+    m_banner->showMessage(tr("Learning rate %1 from the next batch on.").arg(lr, 0, 'g', 4), Banner::Kind::Info);
 }
 
 void TrainPage::updateButtons()
@@ -339,33 +338,33 @@ void TrainPage::onEnded(const RunRecord &record)
     switch (record.status) {
     case RunStatus::Finished:
         m_progress->setValue(m_progress->maximum());
-        setBanner(tr("Finished: %1 epochs, test accuracy %2% (best %3% at epoch %4), train accuracy %5%, "
+        m_banner->showMessage(tr("Finished: %1 epochs, test accuracy %2% (best %3% at epoch %4), train accuracy %5%, "
                      "%6 of training. Saved in %7")
                       .arg(record.completedEpochs())
                       .arg(locale.toString(record.testAccuracy, 'f', 2), locale.toString(record.bestTestAccuracy, 'f', 2))
                       .arg(record.bestEpoch)
                       .arg(locale.toString(record.trainAccuracy, 'f', 2), ProgressFormat::duration(record.trainSeconds),
                            QDir::toNativeSeparators(record.folder)),
-                  QStringLiteral("ok"));
+                  Banner::Kind::Ok);
         break;
     case RunStatus::Cancelled:
-        setBanner(tr("Stopped after %1 of %2 epochs (epoch %3, batch %4). The record and the model so far are saved in %5")
+        m_banner->showMessage(tr("Stopped after %1 of %2 epochs (epoch %3, batch %4). The record and the model so far are saved in %5")
                       .arg(record.completedEpochs()).arg(record.config.epochs)
                       .arg(m_lastBatch.epoch).arg(m_lastBatch.batch)
                       .arg(QDir::toNativeSeparators(record.folder)),
-                  QStringLiteral("warn"));
+                  Banner::Kind::Warning);
         break;
     case RunStatus::Diverged:
-        setBanner(tr("Diverged at epoch %1, batch %2: the loss became NaN or infinite. %3 "
+        m_banner->showMessage(tr("Diverged at epoch %1, batch %2: the loss became NaN or infinite. %3 "
                      "Try a smaller learning rate.")
                       .arg(m_lastBatch.epoch).arg(m_lastBatch.batch).arg(record.statusDetail),
-                  QStringLiteral("error"));
+                  Banner::Kind::Error);
         break;
     case RunStatus::Failed:
     case RunStatus::Interrupted:
     case RunStatus::Running:
-        setBanner(tr("Failed: %1").arg(record.statusDetail.isEmpty() ? runStatusName(record.status) : record.statusDetail),
-                  QStringLiteral("error"));
+        m_banner->showMessage(tr("Failed: %1").arg(record.statusDetail.isEmpty() ? runStatusName(record.status) : record.statusDetail),
+                  Banner::Kind::Error);
         break;
     }
     m_progress->setFormat(tr("%1 · %2").arg(runStatusName(record.status), m_progress->format()));
@@ -376,25 +375,12 @@ void TrainPage::onEnded(const RunRecord &record)
 void TrainPage::onFailed(const QString &message)
 {
     m_progress->setFormat(tr("Failed"));
-    setBanner(tr("The run could not start or failed: %1").arg(message), QStringLiteral("error"));
+    m_banner->showMessage(tr("The run could not start or failed: %1").arg(message), Banner::Kind::Error);
     updateButtons();
     Q_EMIT runFailed(message);
 }
 
-QString TrainPage::statusText() const { return m_banner->isVisible() ? m_banner->text() : QString(); }
-
-void TrainPage::setBanner(const QString &text, const QString &kind)
-{
-    static const QHash<QString, QString> styles = {
-        {QStringLiteral("ok"), QStringLiteral("background:#e3f4e3; color:#134d13; border:1px solid #9ccc9c;")},
-        {QStringLiteral("info"), QStringLiteral("background:#e6eef8; color:#16365c; border:1px solid #9bb5d6;")},
-        {QStringLiteral("warn"), QStringLiteral("background:#fff4d6; color:#5c4400; border:1px solid #e0c36c;")},
-        {QStringLiteral("error"), QStringLiteral("background:#fde2e2; color:#800000; border:1px solid #e0a0a0;")},
-    };
-    m_banner->setText(text);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { %1 border-radius:3px; padding:6px; }").arg(styles.value(kind)));
-    m_banner->setVisible(!text.isEmpty());
-}
+QString TrainPage::statusText() const { return m_banner->message(); }
 
 QStringList TrainPage::exportAllCharts(const QString &folder, const QSize &size, QString *error)
 {
@@ -412,8 +398,8 @@ void TrainPage::exportAllInteractive()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export charts"), error);
     else
-        setBanner(tr("Wrote %1 charts into %2").arg(files.size()).arg(QDir::toNativeSeparators(m_record.folder)),
-                  QStringLiteral("info"));
+        m_banner->showMessage(tr("Wrote %1 charts into %2").arg(files.size()).arg(QDir::toNativeSeparators(m_record.folder)),
+                  Banner::Kind::Info);
 }
 
 } // namespace lab

@@ -3,6 +3,7 @@
 #include "core/experiment/experimentrunner.h"
 #include "core/experiment/runrecord.h"
 #include "core/train/epochmetrics.h"
+#include "ui/common/banner.h"
 
 #include <QElapsedTimer>
 #include <QVector>
@@ -71,7 +72,7 @@ public:
     QPushButton *stopButton() const { return m_stop; }
     QList<ChartWidget *> charts() const;
 
-    /** Writes every chart of charts() as <exportName>.png into `folder`. Returns the files written. */
+    /** Writes every chart of charts() as <exportName>.png into `folder` (ChartWidget::exportAll). */
     QStringList exportAllCharts(const QString &folder, const QSize &size, QString *error = nullptr);
     /** Opens the gallery of test images for one confusion cell at the slider's epoch. */
     void openGallery(int trueLabel, int predicted);
@@ -100,7 +101,6 @@ private:
     void updateButtons();
     void showEpoch(int epoch);
     void applyLearningRate();
-    void setBanner(const QString &text, const QString &kind);
 
     RunSession *m_session;
     RunRequest m_request;
@@ -118,7 +118,7 @@ private:
     QPushButton *m_exportAll;
     QProgressBar *m_progress;
     QLabel *m_speed;
-    QLabel *m_banner;
+    Banner *m_banner;
     QCheckBox *m_logScale;
     QCheckBox *m_normalized;
     QSlider *m_epochSlider;
