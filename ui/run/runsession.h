@@ -29,7 +29,9 @@ class RunSession : public QObject
     Q_OBJECT
 
 public:
-    explicit RunSession(QObject *parent = nullptr);
+    /** A child of the page it reports to: destroyed with it, cancelling its job. */
+    explicit RunSession(QObject *parent);
+    /** Cancels the job and joins the thread (the trainer stops at its next batch). */
     ~RunSession() override;
 
     /**
