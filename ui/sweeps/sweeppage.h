@@ -47,7 +47,6 @@ public:
     bool loadFile(const QString &path);
     /** The loaded sweep with the page's epochs/seeds overrides applied. */
     Sweep sweep() const;
-    bool hasSweep() const { return m_loaded; }
 
     /** Starts the loaded sweep; false (with a message) when none is loaded or one is running. */
     bool start();
@@ -60,7 +59,6 @@ public:
     const QVector<RunRecord> &records() const { return m_records; }
 
     SweepChart *chart() const { return m_chart; }
-    QComboBox *sourceBox() const { return m_source; }
     QComboBox *metricBox() const { return m_metric; }
     /** The second metric drawn dashed beside the first ("none" or a metric name). */
     QComboBox *comparisonBox() const { return m_comparison; }

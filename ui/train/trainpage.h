@@ -66,7 +66,6 @@ public:
     DiagnosticsPanel *diagnosticsPanel() const { return m_diagnostics; }
     FirstLayerWeightsView *weightsView() const { return m_weights; }
     /** Curves / Diagnostics / First-layer weights. */
-    QTabWidget *chartTabs() const { return m_tabs; }
     QSlider *epochSlider() const { return m_epochSlider; }
     QPushButton *pauseButton() const { return m_pause; }
     QPushButton *stopButton() const { return m_stop; }
