@@ -36,7 +36,7 @@ Preset parsePreset(const QJsonObject &json, const QString &where)
 QVector<Preset> loadBuiltIn()
 {
     QVector<Preset> presets;
-    for (const char *resource : {":/presets/blog.json", ":/presets/beyond.json"}) {
+    for (const char *resource : {":/presets/quick.json", ":/presets/blog.json", ":/presets/beyond.json"}) {
         const QString path = QString::fromLatin1(resource);
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))

@@ -82,6 +82,8 @@ QJsonObject RunRecord::toJson() const
         {QStringLiteral("best_epoch"), bestEpoch},
         {QStringLiteral("best_test_accuracy"), bestTestAccuracy},
         {QStringLiteral("seconds_to_99"), secondsTo99},
+        {QStringLiteral("wall_seconds_to_99"), wallSecondsTo99 < 0 ? QJsonValue() : QJsonValue(wallSecondsTo99)},
+        {QStringLiteral("wall_seconds_to_99_5"), wallSecondsTo99_5 < 0 ? QJsonValue() : QJsonValue(wallSecondsTo99_5)},
         {QStringLiteral("parameters"), parameters},
         {QStringLiteral("train_seconds"), trainSeconds},
         {QStringLiteral("load_seconds"), loadSeconds},
@@ -154,6 +156,8 @@ RunRecord RunRecord::fromJson(const QJsonObject &json, const QString &where)
     r.bestEpoch = json.value(QStringLiteral("best_epoch")).toInt();
     r.bestTestAccuracy = json.value(QStringLiteral("best_test_accuracy")).toDouble();
     r.secondsTo99 = json.value(QStringLiteral("seconds_to_99")).toDouble(-1);
+    r.wallSecondsTo99 = json.value(QStringLiteral("wall_seconds_to_99")).toDouble(-1);   // null: never
+    r.wallSecondsTo99_5 = json.value(QStringLiteral("wall_seconds_to_99_5")).toDouble(-1);
     r.parameters = json.value(QStringLiteral("parameters")).toInteger();
     r.trainSeconds = json.value(QStringLiteral("train_seconds")).toDouble();
     r.loadSeconds = json.value(QStringLiteral("load_seconds")).toDouble();

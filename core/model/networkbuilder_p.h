@@ -27,9 +27,19 @@ struct BuiltNetwork
 {
     torch::nn::Sequential net;
     std::vector<WeightLayer> weightLayers;
+    /** Convolution weights are channels-last (NetworkBuilder::useChannelsLast): inputs should be too. */
+    bool channelsLast = false;
 
     /** Runs the net; when `activations` is given it receives each module's output. */
     torch::Tensor forward(const torch::Tensor &input, std::vector<torch::Tensor> *activations = nullptr);
+    /**
+     * The same numbers as forward() with less work, for training and evaluation: a ReLU
+     * followed by a max pool runs as pool-then-ReLU (max and ReLU commute exactly, and
+     * the ReLU then touches a quarter of the values), in place.
+     */
+    torch::Tensor run(const torch::Tensor &input);
+    /** An uninitialised N×C×H×W float tensor in the layout this network computes fastest with. */
+    torch::Tensor emptyInput(int64_t n, int64_t channels, int64_t height, int64_t width) const;
 };
 
 class NetworkBuilder
@@ -46,7 +56,15 @@ public:
     /** Builds and initialises the network of `spec`. Throws LabError if the shapes do not fit. */
     static BuiltNetwork build(const NetworkSpec &spec);
 
-    /** Serialises parameters and buffers (a torch archive). */
+    /**
+     * Stores the convolution weights channels-last (NHWC), oneDNN's native layout: a
+     * training step of a two-conv net at batch 256 took 40 ms instead of 104 ms (2 threads,
+     * measured for issue 11). No effect on a net without convolutions. Call it before
+     * handing the parameters to an optimiser; saveWeights still writes the usual layout.
+     */
+    static void useChannelsLast(BuiltNetwork &network);
+
+    /** Serialises parameters and buffers (a torch archive) in the default (NCHW) layout. */
     static QByteArray saveWeights(torch::nn::Module &module);
     /** Loads weights saved by saveWeights; throws LabError naming `name` on any mismatch. */
     static void loadWeights(torch::nn::Module &module, const QByteArray &bytes, const QString &name);

@@ -33,6 +33,8 @@ QJsonObject EpochMetrics::toJson() const
         {QStringLiteral("epoch"), epoch},
         {QStringLiteral("train_loss"), trainLoss},
         {QStringLiteral("train_accuracy"), trainAccuracy},
+        {QStringLiteral("train_accuracy_source"), trainAccuracyFromBatches ? QStringLiteral("training batches")
+                                                                           : QStringLiteral("full pass")},
         {QStringLiteral("test_loss"), testLoss},
         {QStringLiteral("test_accuracy"), testAccuracy},
         {QStringLiteral("learning_rate"), learningRate},
@@ -59,6 +61,7 @@ EpochMetrics EpochMetrics::fromJson(const QJsonObject &json)
     m.epoch = json.value(QStringLiteral("epoch")).toInt();
     m.trainLoss = json.value(QStringLiteral("train_loss")).toDouble();
     m.trainAccuracy = json.value(QStringLiteral("train_accuracy")).toDouble();
+    m.trainAccuracyFromBatches = json.value(QStringLiteral("train_accuracy_source")).toString() == QLatin1String("training batches");
     m.testLoss = json.value(QStringLiteral("test_loss")).toDouble();
     m.testAccuracy = json.value(QStringLiteral("test_accuracy")).toDouble();
     m.validationLoss = json.value(QStringLiteral("validation_loss")).toDouble(-1);

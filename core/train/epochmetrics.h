@@ -29,7 +29,9 @@ struct EpochMetrics
 {
     int epoch = 0;                 ///< 1-based
     double trainLoss = 0;          ///< mean of the epoch's batch losses
-    double trainAccuracy = 0;      ///< percent, on the whole training split (eval mode)
+    double trainAccuracy = 0;      ///< percent, on the whole training split (eval mode), or see below
+    /** trainAccuracy counts the epoch's own training batches (train mode, weights moving), not a full pass. */
+    bool trainAccuracyFromBatches = false;
     double testLoss = 0;
     double testAccuracy = 0;       ///< percent
     double validationLoss = -1;    ///< -1 when there is no validation split

@@ -11,8 +11,6 @@ namespace {
 // pay for it; each element is independent, so the result does not depend on the split.
 constexpr int64_t grainSize = 32768;
 
-constexpr double adamBeta1 = 0.9;
-constexpr double adamBeta2 = 0.999;
 constexpr double adamEps = 1e-8;
 constexpr double rmsAlpha = 0.99;
 constexpr double rmsEps = 1e-8;
@@ -24,7 +22,10 @@ Optimizer::Optimizer(std::vector<torch::Tensor> parameters, const TrainConfig &c
     , m_config(config)
 {
     for (const torch::Tensor &p : m_params) {
-        TORCH_CHECK(p.is_contiguous() && p.scalar_type() == torch::kFloat, "optimizer needs contiguous float parameters");
+        // Dense in any dimension order (channels-last convolutions): the loops below walk
+        // memory, and the state tensors (zeros_like keeps the order) walk it the same way.
+        TORCH_CHECK(p.is_non_overlapping_and_dense() && p.scalar_type() == torch::kFloat,
+                    "optimizer needs dense float parameters");
         m_first.push_back(torch::zeros_like(p));
         m_second.push_back(config.optimizer == OptimizerKind::Adam || config.optimizer == OptimizerKind::AdamW
                                ? torch::zeros_like(p)
@@ -48,7 +49,11 @@ void Optimizer::step(double lr)
         const torch::Tensor grad = param.grad();
         if (!grad.defined())
             continue;
-        const torch::Tensor g = grad.contiguous();
+        // The gradient's memory must be in the parameter's order (autograd usually hands it so).
+        const torch::Tensor g = grad.strides() == param.strides() ? grad : torch::empty_like(param).copy_(grad);
+        for (torch::Tensor *state : {&m_first[t], &m_second[t]})
+            if (state->defined() && state->strides() != param.strides())   // weights reloaded in another order
+                *state = torch::empty_like(param).copy_(*state);
         float *p = param.data_ptr<float>();
         const float *gp = g.data_ptr<float>();
         float *s1 = m_first[t].data_ptr<float>();
@@ -57,6 +62,7 @@ void Optimizer::step(double lr)
         case OptimizerKind::AdamW: {
             float *s2 = m_second[t].data_ptr<float>();
             const bool decoupled = m_config.optimizer == OptimizerKind::AdamW;
+            const double adamBeta1 = m_config.adamBeta1, adamBeta2 = m_config.adamBeta2;
             const double bc1 = 1.0 - std::pow(adamBeta1, double(m_steps));
             const double bc2 = 1.0 - std::pow(adamBeta2, double(m_steps));
             const float stepSize = float(lr / bc1);
@@ -124,11 +130,12 @@ void Optimizer::load(torch::serialize::InputArchive &archive)
     torch::NoGradGuard noGrad;
     for (size_t t = 0; t < m_params.size(); ++t) {
         torch::Tensor value;
+        // State in the parameter's memory order, whatever order the checkpoint was saved in.
         archive.read("optimizer.first." + std::to_string(t), value, /*is_buffer=*/true);
-        m_first[t].copy_(value);
+        m_first[t] = torch::empty_like(m_params[t]).copy_(value);
         if (m_second[t].defined()) {
             archive.read("optimizer.second." + std::to_string(t), value, /*is_buffer=*/true);
-            m_second[t].copy_(value);
+            m_second[t] = torch::empty_like(m_params[t]).copy_(value);
         }
     }
 }

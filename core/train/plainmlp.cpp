@@ -214,7 +214,7 @@ void PlainMlpPasses::backwardLinear(Layer &layer, const float *input, int batch,
     }
 }
 
-double PlainMlpPasses::forwardBackward(const float *images, const std::int64_t *labels, int batch)
+double PlainMlpPasses::forwardBackward(const float *images, const std::int64_t *labels, int batch, int *correct)
 {
     if (batch < 1 || batch > m_maxBatch)   // the buffers hold m_maxBatch images
         throw std::logic_error("PlainMlpPasses: batch of " + std::to_string(batch) + " for buffers of "
@@ -232,9 +232,14 @@ double PlainMlpPasses::forwardBackward(const float *images, const std::int64_t *
     const float *logits = top.output.data_ptr<float>();
     float *delta = top.delta.data_ptr<float>();
     double lossSum = 0;
+    if (correct)
+        *correct = 0;
     for (int b = 0; b < batch; ++b) {
         const float *z = logits + b * classes;
-        const float zMax = *std::max_element(z, z + classes);
+        const float *zMaxAt = std::max_element(z, z + classes);   // the first maximum, as argmax
+        const float zMax = *zMaxAt;
+        if (correct && zMaxAt - z == labels[b])
+            ++*correct;
         float sum = 0;
         for (int c = 0; c < classes; ++c)
             sum += std::exp(z[c] - zMax);

@@ -41,8 +41,9 @@ public:
     /**
      * Mean cross-entropy of `batch` (≤ maxBatch) images (in features each, normalised)
      * against their labels; leaves d(loss)/d(parameter) in every parameter's grad().
+     * `correct`, when given, receives how many images the forward pass classified right.
      */
-    double forwardBackward(const float *images, const std::int64_t *labels, int batch);
+    double forwardBackward(const float *images, const std::int64_t *labels, int batch, int *correct = nullptr);
 
 private:
     enum class Activation { None, ReLU, LeakyReLU, Sigmoid, Tanh };

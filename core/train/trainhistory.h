@@ -50,6 +50,12 @@ struct TrainHistory
     int bestEpoch = 0;                    ///< by validation accuracy when there is a split, else test
     double bestTestAccuracy = 0;
     double secondsTo99 = -1;              ///< training seconds until test accuracy first ≥ 99%, -1 never
+    /**
+     * Wall-clock seconds from the start (data loading included) to the end of the first
+     * evaluation at or above 99% / 99.5% test accuracy, pauses excepted; -1 never.
+     */
+    double wallSecondsTo99 = -1;
+    double wallSecondsTo99_5 = -1;
 
     double trainSeconds = 0;     ///< training wall time, no loading and no evaluation
     double evalSeconds = 0;

@@ -52,11 +52,22 @@ NetworkSpec mlp(const char *layers = "784-32-10", const char *act = "relu")
     return s;
 }
 
+NetworkSpec smallCnn()
+{
+    NetworkSpec s;
+    s.name = QStringLiteral("test_cnn");
+    s.layers = {LayerSpec::conv(4, 5), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::maxPool(2),
+                LayerSpec::flatten(), LayerSpec::linear(10)};
+    return s;
+}
+
 // Strips what legitimately differs between identical runs: timings and dates.
 QJsonObject withoutTimings(RunRecord r)
 {
     r.trainSeconds = r.loadSeconds = r.evalSeconds = 0;
     r.secondsTo99 = r.secondsTo99 < 0 ? -1 : 0;
+    r.wallSecondsTo99 = r.wallSecondsTo99 < 0 ? -1 : 0;
+    r.wallSecondsTo99_5 = r.wallSecondsTo99_5 < 0 ? -1 : 0;
     r.started = r.ended = QDateTime();
     r.environment = QJsonObject();
     r.id.clear();
@@ -290,6 +301,68 @@ private Q_SLOTS:
         QVERIFY(PlainMlpPasses::tryCreate(plain, NetworkBuilder::build(plain), 8));
     }
 
+    // The convolution fast path (channels-last weights and inputs, pool before ReLU, in
+    // place) must give the plain path's loss and gradients on the same batch, and a saved
+    // model must hold the usual layout.
+    void channelsLastMatchesPlainPath()
+    {
+        const auto data = syntheticData();
+        NetworkSpec spec;
+        spec.layers = {LayerSpec::conv(6, 5), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::maxPool(2),
+                       LayerSpec::conv(8, 3, 1, 1), LayerSpec::maxPool(2), LayerSpec::activation(LayerSpec::Type::ReLU),
+                       LayerSpec::flatten(), LayerSpec::linear(32), LayerSpec::activation(LayerSpec::Type::ReLU),
+                       LayerSpec::linear(10)};
+        torch::manual_seed(5);
+        BuiltNetwork plain = NetworkBuilder::build(spec);
+        torch::manual_seed(5);
+        BuiltNetwork fast = NetworkBuilder::build(spec);
+        NetworkBuilder::useChannelsLast(fast);
+        QVERIFY(fast.channelsLast);
+
+        const int batch = 32;
+        const torch::Tensor x = torch::empty({batch, 1, 28, 28}, torch::kFloat);
+        Dataset::normalizeRange(data->train, 0, batch, data->norm, x.data_ptr<float>());
+        torch::Tensor xFast = fast.emptyInput(batch, 1, 28, 28);
+        Dataset::normalizeRange(data->train, 0, batch, data->norm, xFast.data_ptr<float>());
+        QCOMPARE(xFast.stride(1), int64_t(1));   // NHWC strides even for one channel
+        const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()), {batch}, torch::kLong);
+
+        const torch::Tensor plainLoss = torch::nn::functional::cross_entropy(plain.net->forward(x), y);
+        const torch::Tensor fastLoss = torch::nn::functional::cross_entropy(fast.run(xFast), y);
+        QVERIFY2(qAbs(plainLoss.item<double>() - fastLoss.item<double>()) < 1e-5,
+                 qPrintable(QStringLiteral("loss %1 vs %2").arg(fastLoss.item<double>()).arg(plainLoss.item<double>())));
+        plainLoss.backward();
+        fastLoss.backward();
+        const auto plainParams = plain.net->parameters();
+        const auto fastParams = fast.net->parameters();
+        QCOMPARE(fastParams.size(), plainParams.size());
+        for (size_t i = 0; i < plainParams.size(); ++i) {
+            const torch::Tensor expected = plainParams[i].grad();
+            const double scale = std::max(1e-3, expected.abs().max().item<double>());
+            const double diff = (fastParams[i].grad() - expected).abs().max().item<double>() / scale;
+            QVERIFY2(diff < 1e-4, qPrintable(QStringLiteral("parameter %1: relative difference %2").arg(i).arg(diff)));
+        }
+
+        // One optimiser step on channels-last weights moves them as it moves the plain ones.
+        TrainConfig config;
+        Optimizer plainStep(plainParams, config), fastStep(fastParams, config);
+        plainStep.step(1e-2);
+        fastStep.step(1e-2);
+        for (size_t i = 0; i < plainParams.size(); ++i)
+            QVERIFY2(torch::allclose(fastParams[i], plainParams[i], 1e-4, 1e-5), qPrintable(QString::number(i)));
+
+        // Saved weights are in the default layout and load into a plain network.
+        torch::manual_seed(9);
+        BuiltNetwork loaded = NetworkBuilder::build(spec);
+        NetworkBuilder::loadWeights(*loaded.net, NetworkBuilder::saveWeights(*fast.net), QStringLiteral("test"));
+        const auto loadedParams = loaded.net->parameters();
+        for (size_t i = 0; i < loadedParams.size(); ++i) {
+            QVERIFY(loadedParams[i].is_contiguous());
+            QVERIFY(torch::equal(loadedParams[i], fastParams[i]));
+        }
+        QVERIFY(fast.weightLayers.front().weight.stride(1) == 1);   // saving left the network channels-last
+    }
+
     void deadUnitsAndGradients()
     {
         const auto data = syntheticData();
@@ -407,12 +480,57 @@ private Q_SLOTS:
     }
 
     // A run stopped after epoch 1 and resumed gives the same record as an uninterrupted one.
+    // The CNN path: seeded runs repeat exactly; each epoch's train accuracy comes from its
+    // batches, and the run ends with one full pass, which gives what a full pass after
+    // every epoch gives for the last one.
+    void cnnRunsRepeatAndEndWithAFullTrainPass()
+    {
+        const auto data = syntheticData();
+        TrainConfig config = smallConfig();
+        Trainer a(smallCnn(), config, data);
+        const RunRecord first = a.run(nullptr, nullptr);
+        QCOMPARE(first.status, RunStatus::Finished);
+        QVERIFY2(first.testAccuracy > 80, qPrintable(QString::number(first.testAccuracy)));
+        QVERIFY(first.epochs.first().trainAccuracyFromBatches);
+        QVERIFY(!first.epochs.last().trainAccuracyFromBatches);
+        QCOMPARE(first.trainAccuracy, first.epochs.last().trainAccuracy);
+        QCOMPARE(first.epochs.first().toJson().value(QStringLiteral("train_accuracy_source")).toString(),
+                 QStringLiteral("training batches"));
+        Trainer b(smallCnn(), config, data);
+        QCOMPARE(withoutTimings(b.run(nullptr, nullptr)), withoutTimings(first));
+
+        config.trainEvalEveryEpoch = true;
+        Trainer c(smallCnn(), config, data);
+        const RunRecord everyEpoch = c.run(nullptr, nullptr);
+        QVERIFY(!everyEpoch.epochs.first().trainAccuracyFromBatches);
+        QCOMPARE(everyEpoch.trainAccuracy, first.trainAccuracy);
+        QCOMPARE(everyEpoch.testAccuracy, first.testAccuracy);
+
+        // Wall time to 99%: null in the record when never reached, else after the training time.
+        const QJsonObject json = first.toJson();
+        if (first.bestTestAccuracy < 99.0) {
+            QVERIFY(json.value(QStringLiteral("wall_seconds_to_99")).isNull());
+        } else {
+            QVERIFY(first.wallSecondsTo99 >= first.secondsTo99);
+            QCOMPARE(json.value(QStringLiteral("wall_seconds_to_99")).toDouble(), first.wallSecondsTo99);
+        }
+        QVERIFY(json.value(QStringLiteral("wall_seconds_to_99_5")).isNull() || first.bestTestAccuracy >= 99.5);
+    }
+
+    void resumeContinuesExactly_data()
+    {
+        QTest::addColumn<bool>("cnn");
+        QTest::newRow("mlp") << false;
+        QTest::newRow("cnn (channels-last weights in the checkpoint)") << true;
+    }
+
     void resumeContinuesExactly()
     {
+        QFETCH(bool, cnn);
         QTemporaryDir runs;
         const auto data = syntheticData();
         RunRequest request;
-        request.spec = mlp();
+        request.spec = cnn ? smallCnn() : mlp();
         request.config = smallConfig();
         request.config.epochs = 3;
         request.dataFolder = data->folder;
