@@ -18,6 +18,7 @@ const QString kConfig = QStringLiteral("design/lastConfig");
 const QString kDataFolder = QStringLiteral("paths/dataFolder");
 const QString kRunsFolder = QStringLiteral("paths/runsFolder");
 const QString kExportSize = QStringLiteral("export/size");
+const QString kExportPath = QStringLiteral("export/lastPath");
 const QString kLossLog = QStringLiteral("charts/lossLogScale");
 
 QJsonObject parseObject(const QVariant &v)
@@ -80,6 +81,8 @@ QSize AppSettings::exportSize() const
     return s.isValid() && !s.isEmpty() ? s : QSize(1600, 1000);
 }
 void AppSettings::setExportSize(const QSize &s) { m_settings->setValue(kExportSize, s); }
+QString AppSettings::lastExportPath() const { return m_settings->value(kExportPath).toString(); }
+void AppSettings::setLastExportPath(const QString &path) { m_settings->setValue(kExportPath, path); }
 
 bool AppSettings::lossLogScale() const { return m_settings->value(kLossLog, false).toBool(); }
 void AppSettings::setLossLogScale(bool on) { m_settings->setValue(kLossLog, on); }

@@ -45,9 +45,12 @@ public:
     QString runsFolder() const;
     void setRunsFolder(const QString &folder);
 
-    /** Pixel size of exported chart PNGs. */
+    /** Pixel size of exported chart images. */
     QSize exportSize() const;
     void setExportSize(const QSize &size);
+    /** The last chart export's file: its folder and format are offered next time (empty at first). */
+    QString lastExportPath() const;
+    void setLastExportPath(const QString &path);
     bool lossLogScale() const;
     void setLossLogScale(bool on);
 

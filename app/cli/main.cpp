@@ -26,6 +26,9 @@ const Command commands[] = {
     {"presets", "list the built-in experiments", cli::presetsCommand},
     {"sweep", "a grid of runs over one or two hyperparameters (width, learning rate, …)", cli::sweepCommand},
     {"export", "a model to ONNX or PyTorch, a run's curves to CSV", cli::exportCommand},
+#ifdef MNIST_LAB_HAS_CHARTS
+    {"charts", "every chart of a stored run as PNG or SVG", cli::chartsCommand},
+#endif
     {"bench", "time one epoch of each blog configuration", cli::benchCommand},
     {"download", "fetch MNIST from the public mirrors, checksums verified", cli::downloadCommand},
 };
@@ -50,10 +53,16 @@ int main(int argc, char *argv[])
         if (command == "train" || command == "resume" || command == "sweep" || command == "bench" || command == "eval")
             restartWithPassiveOpenMp(argv);
     }
-    QCoreApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+#ifdef MNIST_LAB_HAS_CHARTS
+    if (argc > 1 && QByteArray(argv[1]) == "charts")
+        app = cli::chartsApplication(argc, argv);
+#endif
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mnist-lab"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MNIST_LAB_VERSION));
-    QStringList args = app.arguments().mid(1);
+    QStringList args = QCoreApplication::arguments().mid(1);
     if (args.isEmpty() || args.first() == u"--help" || args.first() == u"-h" || args.first() == u"help") {
         printUsage(args.isEmpty() ? stderr : stdout);
         return args.isEmpty() ? 2 : 0;

@@ -190,7 +190,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("out/chart.png"));
         QString error;
-        QVERIFY2(chart->exportPng(path, size, &error), qPrintable(error));
+        QVERIFY2(chart->exportImage(path, size, &error), qPrintable(error));
         QImage image(path);
         QVERIFY(!image.isNull());
         QCOMPARE(image.size(), size);

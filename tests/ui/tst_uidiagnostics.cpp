@@ -256,7 +256,7 @@ private Q_SLOTS:
         // Export, and the empty state says why.
         const QString png = m_dir.filePath(QStringLiteral("weights.png"));
         QString error;
-        QVERIFY2(view.exportPng(png, QSize(640, 480), &error), qPrintable(error));
+        QVERIFY2(view.exportImage(png, QSize(640, 480), &error), qPrintable(error));
         QCOMPARE(QImage(png).size(), QSize(640, 480));
         QVERIFY(ImageChecks::colourCount(QImage(png)) > 10);
         // The blog's widest layer: 1000 tiles stay quick to repaint (tiles are built once).
@@ -331,7 +331,7 @@ private Q_SLOTS:
 
         const QString png = m_dir.filePath(QStringLiteral("test-error.png"));
         QString error;
-        QVERIFY2(chart.exportPng(png, QSize(900, 600), &error), qPrintable(error));
+        QVERIFY2(chart.exportImage(png, QSize(900, 600), &error), qPrintable(error));
         QCOMPARE(QImage(png).size(), QSize(900, 600));
         QVERIFY(ImageChecks::colourCount(QImage(png)) > 20);
     }
@@ -409,7 +409,7 @@ private Q_SLOTS:
         c.learningRate = 0.001;
         form.setConfig(c);
         QString error;
-        QVERIFY2(chart->exportPng(png, QSize(600, 300), &error), qPrintable(error));
+        QVERIFY2(chart->exportImage(png, QSize(600, 300), &error), qPrintable(error));
         QVERIFY(ImageChecks::colourCount(QImage(png)) > 10);
     }
 
@@ -461,7 +461,7 @@ private Q_SLOTS:
         for (ChartWidget *chart : dialog->charts()) {
             const QString png = QDir(folder).filePath(chart->exportName() + QStringLiteral(".png"));
             QString error;
-            QVERIFY2(chart->exportPng(png, QSize(800, 500), &error), qPrintable(error));
+            QVERIFY2(chart->exportImage(png, QSize(800, 500), &error), qPrintable(error));
             QVERIFY2(ImageChecks::colourCount(QImage(png)) > 5, qPrintable(chart->exportName()));
         }
         dialog->close();

@@ -411,7 +411,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
         const QString file = m_files.filePath(QStringLiteral("sweep.png"));
         QString error;
-        QVERIFY2(page.chart()->exportPng(file, QSize(900, 560), &error), qPrintable(error));
+        QVERIFY2(page.chart()->exportImage(file, QSize(900, 560), &error), qPrintable(error));
         QImage image(file);
         QCOMPARE(image.size(), QSize(900, 560));
         int dark = 0;
@@ -455,7 +455,7 @@ private Q_SLOTS:
         window.statusBar()->clearMessage();   // it names the test's temporary folders
         QTest::qWait(200);
         QVERIFY(window.grab().save(target));
-        QVERIFY(page->chart()->exportPng(QString(target).replace(QStringLiteral(".png"), QStringLiteral("-chart.png")), QSize(900, 560)));
+        QVERIFY(page->chart()->exportImage(QString(target).replace(QStringLiteral(".png"), QStringLiteral("-chart.png")), QSize(900, 560)));
     }
 
     void mainWindowHasSweepsTab()

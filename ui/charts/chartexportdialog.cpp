@@ -14,8 +14,13 @@ namespace lab {
 ChartExportDialog::ChartExportDialog(const QString &suggestedPath, const QSize &size, QWidget *parent)
     : QDialog(parent)
 {
-    setWindowTitle(tr("Export chart as PNG"));
+    setWindowTitle(tr("Export chart"));
     m_path = new QLineEdit(suggestedPath, this);
+    m_format = new QComboBox(this);
+    m_format->addItem(tr("PNG image"), QStringLiteral("png"));
+    m_format->addItem(tr("SVG drawing (scalable)"), QStringLiteral("svg"));
+    m_format->setCurrentIndex(suggestedPath.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive) ? 1 : 0);
+    connect(m_format, &QComboBox::activated, this, [this](int i) { setFormat(m_format->itemData(i).toString()); });
     auto *browse = new QPushButton(tr("Browse…"), this);
     m_width = new QSpinBox(this);
     m_width->setRange(100, 10000);
@@ -38,9 +43,16 @@ ChartExportDialog::ChartExportDialog(const QString &suggestedPath, const QSize &
         }
     });
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getSaveFileName(this, tr("Export chart"), m_path->text(), tr("PNG images (*.png)"));
-        if (!p.isEmpty())
-            m_path->setText(p.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive) ? p : p + QStringLiteral(".png"));
+        const QString png = tr("PNG images (*.png)"), svg = tr("SVG drawings (*.svg)");
+        QString filter = m_format->currentIndex() == 1 ? svg : png;
+        const QString p = QFileDialog::getSaveFileName(this, tr("Export chart"), m_path->text(), png + QStringLiteral(";;") + svg, &filter);
+        if (p.isEmpty())
+            return;
+        m_path->setText(p);
+        if (!p.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive) && !p.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive))
+            setFormat(filter == svg ? QStringLiteral("svg") : QStringLiteral("png"));
+        else
+            m_format->setCurrentIndex(p.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive) ? 1 : 0);
     });
 
     auto *pathRow = new QHBoxLayout;
@@ -55,11 +67,30 @@ ChartExportDialog::ChartExportDialog(const QString &suggestedPath, const QSize &
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *form = new QFormLayout(this);
     form->addRow(tr("File"), pathRow);
+    form->addRow(tr("Format"), m_format);
     form->addRow(tr("Size"), sizeRow);
     form->addRow(buttons);
 }
 
-QString ChartExportDialog::path() const { return m_path->text().trimmed(); }
+void ChartExportDialog::setFormat(const QString &suffix)
+{
+    m_format->setCurrentIndex(suffix == u"svg" ? 1 : 0);
+    QString p = m_path->text().trimmed();
+    if (p.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive) || p.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive))
+        p.chop(4);
+    m_path->setText(p + u'.' + suffix);
+}
+
+QString ChartExportDialog::path() const
+{
+    // A name without a known suffix gets the chosen format's.
+    QString p = m_path->text().trimmed();
+    if (p.isEmpty())
+        return p;
+    if (!p.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive) && !p.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive))
+        p += u'.' + m_format->currentData().toString();
+    return p;
+}
 QSize ChartExportDialog::imageSize() const { return QSize(m_width->value(), m_height->value()); }
 
 } // namespace lab

@@ -1,6 +1,7 @@
 #include "ui/charts/confusionheatmap.h"
 
 #include <QAction>
+#include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QLinearGradient>
 #include <QLocale>
@@ -25,6 +26,11 @@ void ConfusionHeatmap::setMatrix(const ConfusionMatrix &matrix, const QString &c
     m_matrix = matrix;
     m_caption = caption;
     update();
+}
+
+QString ConfusionHeatmap::epochCaption(int epoch, double testAccuracy)
+{
+    return tr("Confusion matrix, test set, epoch %1 (accuracy %2%)").arg(epoch).arg(QLocale().toString(testAccuracy, 'f', 2));
 }
 
 void ConfusionHeatmap::setRowNormalized(bool on)
@@ -71,17 +77,46 @@ QColor ConfusionHeatmap::colorFor(double t)
     return t < 0.5 ? mix(a, b, t * 2) : mix(b, c, (t - 0.5) * 2);
 }
 
+QStringList ConfusionHeatmap::scaleLabels() const
+{
+    if (m_matrix.isEmpty())
+        return {};   // no "0 / 0 / 0" before there is anything to scale
+    const double hi = maxValue();
+    // √ scale: the middle of the bar is a quarter of the maximum.
+    if (m_normalized)
+        return {QStringLiteral("%1%").arg(QLocale().toString(hi, 'f', 0)),
+                QStringLiteral("%1%").arg(QLocale().toString(hi / 4, 'f', 0)), QStringLiteral("0%")};
+    return {QLocale().toString(qint64(hi)), QLocale().toString(qint64(hi / 4)), QStringLiteral("0")};
+}
+
 ConfusionHeatmap::Geometry ConfusionHeatmap::layout(const QSizeF &size) const
 {
     Geometry g;
-    const qreal top = size.height() * 0.08 + 18;      // caption and column header
-    const qreal left = size.width() * 0.06 + 28;      // row header
-    const qreal scaleWidth = qMax<qreal>(40, size.width() * 0.1);
-    const qreal availableW = size.width() - left - scaleWidth - 16;
-    const qreal availableH = size.height() - top - 24;
-    g.cell = qMax<qreal>(4, qMin(availableW, availableH) / ConfusionMatrix::classes);
-    g.grid = QRectF(left, top, g.cell * ConfusionMatrix::classes, g.cell * ConfusionMatrix::classes);
-    g.scale = QRectF(g.grid.right() + 12, g.grid.top(), qMin<qreal>(18, scaleWidth / 3), g.grid.height());
+    // Text grows with the chart, within readable bounds; the margins are measured from it,
+    // so headers, "predicted", "true" and the colour-bar labels always fit inside.
+    g.font.setPixelSize(int(qBound<qreal>(10, qMin(size.width(), size.height() * 1.6) / 55, 18)));
+    const QFontMetricsF fm(g.font);
+    g.line = fm.height();
+    g.small = g.font;
+    qreal labelWidth = fm.horizontalAdvance(QStringLiteral("0"));
+    for (const QString &label : scaleLabels())
+        labelWidth = qMax(labelWidth, fm.horizontalAdvance(label));
+    const qreal top = 1.5 * g.line + 1.2 * g.line;                        // title, column header
+    const qreal left = 1.4 * g.line + fm.horizontalAdvance(QStringLiteral("9")) + 8;   // "true", row header
+    const qreal bottom = 1.5 * g.line;                                    // "predicted"
+    const qreal barWidth = qBound<qreal>(10, size.width() * 0.02, 24);
+    const qreal right = 10 + barWidth + 4 + labelWidth + 4;
+    g.grid = QRectF(left, top, qMax<qreal>(10, size.width() - left - right), qMax<qreal>(10, size.height() - top - bottom));
+    g.cellWidth = g.grid.width() / ConfusionMatrix::classes;
+    g.cellHeight = g.grid.height() / ConfusionMatrix::classes;
+    g.scale = QRectF(g.grid.right() + 10, g.grid.top(), barWidth, g.grid.height());
+    // Cell values: as large as the narrowest cell allows for the longest value.
+    int digits = 1;
+    for (int r = 0; r < ConfusionMatrix::classes; ++r)
+        for (int c = 0; c < ConfusionMatrix::classes; ++c)
+            digits = qMax(digits, int((m_normalized ? QLocale().toString(cellValue(r, c), 'f', 1)
+                                                    : QString::number(m_matrix.at(r, c))).size()));
+    g.small.setPixelSize(int(qBound<qreal>(6, qMin(g.cellHeight * 0.45, g.cellWidth / (0.62 * digits + 0.5)), 22)));
     return g;
 }
 
@@ -89,40 +124,39 @@ void ConfusionHeatmap::paint(QPainter &p, const QSizeF &size) const
 {
     p.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
     const Geometry g = layout(size);
-    QFont font = p.font();
-    font.setPixelSize(int(qBound<qreal>(8, g.cell * 0.28, 28)));
-    p.setFont(font);
-    QFont small = font;
-    small.setPixelSize(int(qBound<qreal>(8, g.cell * 0.24, 22)));
+    p.setFont(g.font);
 
     // Caption and axis titles.
     p.setPen(Qt::black);
     const QString title = m_caption.isEmpty() ? tr("Confusion matrix (test set)") : m_caption;
-    p.drawText(QRectF(0, 2, size.width(), g.grid.top() - 20), Qt::AlignHCenter | Qt::AlignVCenter, title);
-    p.drawText(QRectF(g.grid.left(), g.grid.bottom() + 2, g.grid.width(), 20), Qt::AlignHCenter | Qt::AlignTop,
+    p.drawText(QRectF(0, 0, size.width(), 1.5 * g.line), Qt::AlignHCenter | Qt::AlignVCenter,
+               QFontMetricsF(g.font).elidedText(title, Qt::ElideMiddle, size.width() - 4));
+    p.drawText(QRectF(g.grid.left(), g.grid.bottom(), g.grid.width(), 1.5 * g.line), Qt::AlignHCenter | Qt::AlignVCenter,
                tr("predicted"));
     p.save();
-    p.translate(10, g.grid.center().y());
+    p.translate(0.7 * g.line, g.grid.center().y());
     p.rotate(-90);
-    p.drawText(QRectF(-g.grid.height() / 2, -8, g.grid.height(), 18), Qt::AlignCenter, tr("true"));
+    p.drawText(QRectF(-g.grid.height() / 2, -0.6 * g.line, g.grid.height(), 1.2 * g.line), Qt::AlignCenter, tr("true"));
     p.restore();
 
     const int n = ConfusionMatrix::classes;
     for (int i = 0; i < n; ++i) {
-        p.setPen(Qt::black);
-        p.drawText(QRectF(g.grid.left() + i * g.cell, g.grid.top() - 18, g.cell, 16), Qt::AlignCenter, QString::number(i));
-        p.drawText(QRectF(g.grid.left() - 24, g.grid.top() + i * g.cell, 20, g.cell), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(i));
+        p.drawText(QRectF(g.grid.left() + i * g.cellWidth, g.grid.top() - 1.2 * g.line, g.cellWidth, 1.2 * g.line),
+                   Qt::AlignCenter, QString::number(i));
+        p.drawText(QRectF(g.grid.left() - 1.4 * g.line, g.grid.top() + i * g.cellHeight, 1.4 * g.line - 6, g.cellHeight),
+                   Qt::AlignRight | Qt::AlignVCenter, QString::number(i));
     }
+    // Values only where they are readable.
+    const bool values = g.small.pixelSize() >= 8;
+    p.setFont(g.small);
     for (int r = 0; r < n; ++r) {
         for (int c = 0; c < n; ++c) {
-            const QRectF cell(g.grid.left() + c * g.cell, g.grid.top() + r * g.cell, g.cell, g.cell);
+            const QRectF cell(g.grid.left() + c * g.cellWidth, g.grid.top() + r * g.cellHeight, g.cellWidth, g.cellHeight);
             const double v = cellValue(r, c);
             const double t = intensity(v);
             p.fillRect(cell, colorFor(t));
-            if (v > 0 && g.cell >= 18) {
+            if (v > 0 && values) {
                 p.setPen(t > 0.6 ? Qt::white : (r == c ? Qt::black : QColor(150, 0, 0)));
-                p.setFont(small);
                 const QString text = m_normalized ? QLocale().toString(v, 'f', v >= 10 ? 0 : 1)
                                                   : QString::number(qint64(v));
                 p.drawText(cell, Qt::AlignCenter, text);
@@ -131,27 +165,23 @@ void ConfusionHeatmap::paint(QPainter &p, const QSizeF &size) const
     }
     p.setPen(QColor(200, 200, 200));
     p.drawRect(g.grid);
-    p.setFont(font);
 
     // Colour scale with its end labels.
     QLinearGradient gradient(g.scale.bottomLeft(), g.scale.topLeft());
-    const double hi = maxValue();
     for (int i = 0; i <= 10; ++i)
         gradient.setColorAt(i / 10.0, colorFor(i / 10.0));
     p.fillRect(g.scale, gradient);
     p.setPen(QColor(120, 120, 120));
     p.drawRect(g.scale);
     p.setPen(Qt::black);
-    p.setFont(small);
-    const QString top = m_normalized ? QStringLiteral("%1%").arg(QLocale().toString(hi, 'f', 0))
-                                     : QLocale().toString(qint64(hi));
-    p.drawText(QRectF(g.scale.right() + 3, g.scale.top() - 2, 80, 16), Qt::AlignLeft | Qt::AlignTop, top);
-    // √ scale: the middle of the bar is a quarter of the maximum.
-    const QString mid = m_normalized ? QStringLiteral("%1%").arg(QLocale().toString(hi / 4, 'f', 0))
-                                     : QLocale().toString(qint64(hi / 4));
-    p.drawText(QRectF(g.scale.right() + 3, g.scale.center().y() - 8, 80, 16), Qt::AlignLeft | Qt::AlignVCenter, mid);
-    p.drawText(QRectF(g.scale.right() + 3, g.scale.bottom() - 14, 80, 16), Qt::AlignLeft | Qt::AlignBottom,
-               QStringLiteral("0"));
+    p.setFont(g.font);
+    const QStringList labels = scaleLabels();
+    if (labels.size() == 3) {
+        const qreal x = g.scale.right() + 4, w = size.width() - x;
+        p.drawText(QRectF(x, g.scale.top(), w, g.line), Qt::AlignLeft | Qt::AlignTop, labels.at(0));
+        p.drawText(QRectF(x, g.scale.center().y() - g.line / 2, w, g.line), Qt::AlignLeft | Qt::AlignVCenter, labels.at(1));
+        p.drawText(QRectF(x, g.scale.bottom() - g.line, w, g.line), Qt::AlignLeft | Qt::AlignBottom, labels.at(2));
+    }
     if (m_matrix.isEmpty()) {
         p.setPen(QColor(120, 120, 120));
         p.drawText(g.grid, Qt::AlignCenter | Qt::TextWordWrap, tr("Filled in after the first epoch"));
@@ -165,15 +195,9 @@ void ConfusionHeatmap::paintEvent(QPaintEvent *)
     paint(p, size());
 }
 
-QImage ConfusionHeatmap::renderImage(const QSize &size)
+void ConfusionHeatmap::paintContent(QPainter &painter, const QSizeF &size)
 {
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    QPainter p(&image);
-    p.setRenderHint(QPainter::Antialiasing);
-    paint(p, size);
-    p.end();
-    return image;
+    paint(painter, size);
 }
 
 QPoint ConfusionHeatmap::cellAt(const QPoint &pos) const
@@ -181,8 +205,8 @@ QPoint ConfusionHeatmap::cellAt(const QPoint &pos) const
     const Geometry g = layout(size());
     if (!g.grid.contains(pos))
         return QPoint(-1, -1);
-    const int c = qBound(0, int((pos.x() - g.grid.left()) / g.cell), ConfusionMatrix::classes - 1);
-    const int r = qBound(0, int((pos.y() - g.grid.top()) / g.cell), ConfusionMatrix::classes - 1);
+    const int c = qBound(0, int((pos.x() - g.grid.left()) / g.cellWidth), ConfusionMatrix::classes - 1);
+    const int r = qBound(0, int((pos.y() - g.grid.top()) / g.cellHeight), ConfusionMatrix::classes - 1);
     return QPoint(c, r);
 }
 

@@ -82,7 +82,7 @@ FirstLayerWeightsView::Layout FirstLayerWeightsView::layoutFor(const QSize &size
     const int n = qMax(1, m_weights.units);
     const int tw = qMax(1, m_weights.tileWidth * m_weights.channels);
     const int th = qMax(1, m_weights.tileHeight);
-    // The column count that makes tiles largest.
+    // The column count that makes tiles largest (one pixel of gap per tile at least).
     double best = -1;
     for (int cols = 1; cols <= n; ++cols) {
         const int rows = (n + cols - 1) / cols;
@@ -96,12 +96,20 @@ FirstLayerWeightsView::Layout FirstLayerWeightsView::layoutFor(const QSize &size
     // Pixel scale per weight: whole pixels when they fit, so the weights stay crisp.
     const double scale = qMax(0.05, best);
     const double pixel = scale >= 1 ? std::floor(scale) : scale;
-    l.gap = pixel >= 3 ? 2 : 1;
-    const int tileW = qMax(1, int(tw * pixel)), tileH = qMax(1, int(th * pixel));
-    l.cell = qMax(tileW, tileH) + l.gap;   // unused for non-square tiles except as a hint
-    const int gridW = l.columns * (tileW + l.gap) - l.gap;
-    const int gridH = l.rows * (tileH + l.gap) - l.gap;
-    l.grid = QRect(area.x() + (area.width() - gridW) / 2, area.y() + (area.height() - gridH) / 2, gridW, gridH);
+    l.tile = QSize(qMax(1, int(tw * pixel)), qMax(1, int(th * pixel)));
+    // What whole pixels leave over goes into the gaps: the tiles span the whole area (an
+    // exported image has no empty band on one side).
+    auto spread = [](int count, int available, int tile, int *origin) {
+        if (count <= 1) {
+            *origin += (available - tile) / 2;
+            return 0.0;
+        }
+        return double(available - tile) / (count - 1);
+    };
+    l.origin = area.topLeft();
+    int x = l.origin.x(), y = l.origin.y();
+    l.pitch = QPointF(spread(l.columns, area.width(), l.tile.width(), &x), spread(l.rows, area.height(), l.tile.height(), &y));
+    l.origin = QPoint(x, y);
     return l;
 }
 
@@ -110,10 +118,9 @@ QRect FirstLayerWeightsView::tileRect(int unit, const QSize &size) const
     if (unit < 0 || unit >= m_weights.units)
         return QRect();
     const Layout l = layoutFor(size);
-    const int tileW = (l.grid.width() + l.gap) / l.columns - l.gap;
-    const int tileH = (l.grid.height() + l.gap) / l.rows - l.gap;
     const int col = unit % l.columns, row = unit / l.columns;
-    return QRect(l.grid.x() + col * (tileW + l.gap), l.grid.y() + row * (tileH + l.gap), tileW, tileH);
+    return QRect(QPoint(l.origin.x() + int(std::lround(col * l.pitch.x())), l.origin.y() + int(std::lround(row * l.pitch.y()))),
+                 l.tile);
 }
 
 int FirstLayerWeightsView::unitAt(const QPoint &pos, const QSize &size) const
@@ -121,11 +128,11 @@ int FirstLayerWeightsView::unitAt(const QPoint &pos, const QSize &size) const
     if (!hasWeights())
         return -1;
     const Layout l = layoutFor(size);
-    if (!l.grid.contains(pos))
+    const int col = l.pitch.x() > 0 ? int(std::floor((pos.x() - l.origin.x()) / l.pitch.x())) : 0;
+    const int row = l.pitch.y() > 0 ? int(std::floor((pos.y() - l.origin.y()) / l.pitch.y())) : 0;
+    if (col < 0 || col >= l.columns || row < 0 || row >= l.rows)
         return -1;
-    const int tileW = (l.grid.width() + l.gap) / l.columns;
-    const int tileH = (l.grid.height() + l.gap) / l.rows;
-    const int unit = ((pos.y() - l.grid.y()) / tileH) * l.columns + (pos.x() - l.grid.x()) / tileW;
+    const int unit = row * l.columns + col;
     if (unit >= m_weights.units || !tileRect(unit, size).contains(pos))
         return -1;
     return unit;
@@ -204,8 +211,9 @@ void FirstLayerWeightsView::paint(QPainter &painter, const QSize &size) const
         painter.drawImage(tileRect(unit, size), images.at(unit));
     const float global = m_weights.maxAbs();
 
-    // Colour bar: −max … 0 … +max.
-    const QRect bar(l.legend.center().x() - 100, l.legend.y() + 4, 200, 10);
+    // Colour bar: −max … 0 … +max, narrower when the labels beside it would not fit.
+    const int barWidth = qBound(40, l.legend.width() - 2 * 115, 200);
+    const QRect bar(l.legend.center().x() - barWidth / 2, l.legend.y() + 4, barWidth, 10);
     for (int x = 0; x < bar.width(); ++x) {
         painter.setPen(colourFor(2.0 * x / (bar.width() - 1) - 1.0));
         painter.drawLine(bar.x() + x, bar.top(), bar.x() + x, bar.bottom());
@@ -225,13 +233,9 @@ void FirstLayerWeightsView::paint(QPainter &painter, const QSize &size) const
     }
 }
 
-QImage FirstLayerWeightsView::renderImage(const QSize &size)
+void FirstLayerWeightsView::paintContent(QPainter &painter, const QSizeF &size)
 {
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    paint(painter, size);
-    return image;
+    paint(painter, size.toSize());
 }
 
 void FirstLayerWeightsView::paintEvent(QPaintEvent *)

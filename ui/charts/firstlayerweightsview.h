@@ -47,9 +47,8 @@ public:
     /** The map: -1 → blue, 0 → white, +1 → red. */
     static QColor colourFor(double normalized);
 
-    QImage renderImage(const QSize &size) override;
-
 protected:
+    void paintContent(QPainter &painter, const QSizeF &size) override;
     void paintEvent(QPaintEvent *event) override;
     bool event(QEvent *event) override;
     void addContextActions(QMenu *menu) override;
@@ -59,9 +58,9 @@ private:
     {
         int columns = 1;
         int rows = 1;
-        int cell = 1;      ///< tile pitch in pixels (tile + gap)
-        int gap = 1;
-        QRect grid;        ///< where the tiles are
+        QSize tile;        ///< one tile's size in pixels
+        QPointF pitch;     ///< from one tile to the next (the tiles spread over the whole area)
+        QPoint origin;     ///< the first tile's top left
         QRect title;
         QRect legend;
     };

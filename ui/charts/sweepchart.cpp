@@ -5,12 +5,10 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QGraphicsLayout>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMenu>
-#include <QPainter>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -310,27 +308,6 @@ void SweepChart::addContextActions(QMenu *menu)
     QAction *log = addCheckableAction(menu, tr("Log x axis"), xLogScale());
     log->setEnabled(canUseXLogScale());
     connect(log, &QAction::toggled, this, &SweepChart::setXLogScale);
-}
-
-QImage SweepChart::renderImage(const QSize &size)
-{
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    // Lay the chart out at the requested size (not just scale the on-screen one), render, put it back.
-    const QSizeF shown = m_chart->size();
-    m_chart->resize(QSizeF(size));
-    if (m_chart->layout())
-        m_chart->layout()->activate();
-    {
-        QPainter painter(&image);
-        painter.setRenderHint(QPainter::Antialiasing);
-        m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), m_chart->sceneBoundingRect(),
-                                 Qt::IgnoreAspectRatio);
-    }
-    m_chart->resize(shown);
-    if (m_chart->layout())
-        m_chart->layout()->activate();
-    return image;
 }
 
 } // namespace lab

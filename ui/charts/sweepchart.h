@@ -29,8 +29,6 @@ public:
     explicit SweepChart(QWidget *parent = nullptr);
     ~SweepChart() override;
 
-    QImage renderImage(const QSize &size) override;
-
     /** The grid to plot (axes and their values); clears the data and picks the axis's log default. */
     void setSweep(const Sweep &sweep);
     /**

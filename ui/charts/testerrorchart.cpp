@@ -5,6 +5,9 @@
 #include <QAction>
 #include <QChart>
 #include <QCheckBox>
+#include <QFontMetricsF>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -183,16 +186,10 @@ void TestErrorChart::refresh()
     while (m_referenceSeries.size() < refs.size()) {
         QLineSeries *s = addLineSeries(QString(), Qt::gray, 1.3);
         setMarkerSeries(s);
-        s->setPointLabelsVisible(true);
-        s->setPointLabelsClipping(false);
-        QFont font = s->pointLabelsFont();
-        font.setPointSizeF(qMax(6.0, font.pointSizeF() * 0.8));
-        s->setPointLabelsFont(font);
         for (QLegendMarker *m : chart()->legend()->markers(s))
             m->setVisible(false);
         m_referenceSeries.append(s);
     }
-    const bool compact = chart()->plotArea().width() < compactBelowPixels;
     for (int i = 0; i < refs.size(); ++i) {
         const Line &l = refs.at(i);
         QLineSeries *s = m_referenceSeries[i];
@@ -202,19 +199,109 @@ void TestErrorChart::refresh()
         pen.setStyle(l.augmented ? Qt::DashDotLine : Qt::DashLine);
         s->setPen(pen);
         s->setName(l.label);
-        s->setPointLabelsColor(colour);
-        s->setPointLabelsFormat(compact ? l.shortLabel : l.label);
-        // Lines close to a neighbour (the cluster between 0.95% and 1.68%) cycle their labels
-        // through three places so neighbours never share one; a line on its own gets the
-        // middle, where a long label is not cut at the plot's edge.
-        const bool nearAbove = i > 0 && refs.at(i - 1).error / l.error < 1.5;
-        const bool nearBelow = i + 1 < refs.size() && l.error / refs.at(i + 1).error < 1.5;
-        const double labelX = !nearAbove && !nearBelow ? xMax * 0.5 : xMax * (i % 3 == 0 ? 0.17 : i % 3 == 1 ? 0.5 : 0.83);
-        s->replace(QList<QPointF>{QPointF(0, l.error), QPointF(labelX, l.error), QPointF(xMax, l.error)});
-        s->setPointConfiguration(0, QXYSeries::PointConfiguration::LabelVisibility, false);
-        s->setPointConfiguration(2, QXYSeries::PointConfiguration::LabelVisibility, false);
+        s->replace(QList<QPointF>{QPointF(0, l.error), QPointF(xMax, l.error)});
         s->setVisible(true);
     }
+    placeLabels(refs);
+}
+
+void TestErrorChart::placeLabels(const QVector<Line> &refs)
+{
+    while (m_labels.size() > refs.size())
+        delete m_labels.takeLast();
+    QFont font = chart()->font();
+    font.setPointSizeF(qMax(6.0, font.pointSizeF() * 0.85));
+    while (m_labels.size() < refs.size()) {
+        auto *box = new QGraphicsRectItem(chart());
+        box->setPen(Qt::NoPen);
+        box->setBrush(QColor(255, 255, 255, 215));
+        box->setZValue(10);   // above the series
+        auto *text = new QGraphicsSimpleTextItem(box);
+        text->setFont(font);
+        m_labels.append(box);
+    }
+    const QRectF plot = chart()->plotArea();
+    if (plot.width() < 20 || plot.height() < 20) {
+        for (QGraphicsRectItem *box : std::as_const(m_labels))
+            box->hide();
+        return;
+    }
+    const QFontMetricsF fm(font);
+    const qreal pad = 2;
+    QVector<qreal> ys;
+    for (int i = 0; i < refs.size(); ++i)
+        ys.append(chart()->mapToPosition(QPointF(0, refs.at(i).error), m_referenceSeries.at(i)).y());
+    // Along the line: the middle first (a line on its own), then the sides; lines close to
+    // a neighbour start at a different place each, so neighbours rarely compete.
+    const QList<qreal> places = {0.5, 0.17, 0.83, 0.33, 0.67, 0.0, 1.0};
+    QList<QRectF> placed;
+    for (int i = 0; i < refs.size(); ++i) {
+        const Line &l = refs.at(i);
+        QGraphicsRectItem *box = m_labels.at(i);
+        auto *text = static_cast<QGraphicsSimpleTextItem *>(box->childItems().constFirst());
+        text->setBrush(l.augmented ? QColor(0, 110, 110) : QColor(70, 70, 70));
+        const bool compact = plot.width() < compactBelowPixels;
+        QStringList texts;
+        if (!compact)
+            texts << l.label;
+        texts << l.shortLabel;
+        auto crossesOtherLine = [&](const QRectF &r) {
+            for (int j = 0; j < ys.size(); ++j)
+                if (j != i && ys.at(j) > r.top() && ys.at(j) < r.bottom())
+                    return true;
+            return false;
+        };
+        QRectF chosen;
+        QString chosenText;
+        // First a place no other line crosses, then any free place (the box hides the line).
+        for (int pass = 0; pass < 2 && chosen.isNull(); ++pass) {
+            for (const QString &t : texts) {
+                const QSizeF size(fm.horizontalAdvance(t) + 2 * pad, fm.height());
+                if (size.width() > plot.width())
+                    continue;
+                const int start = i % 3;   // neighbours begin at different places
+                for (int k = 0; k < places.size() && chosen.isNull(); ++k) {
+                    const qreal f = places.at(k < 3 ? (k + start) % 3 : k);
+                    const qreal cx = qBound(plot.left() + size.width() / 2, plot.left() + f * plot.width(),
+                                            plot.right() - size.width() / 2);
+                    for (const qreal top : {ys.at(i) - size.height() - 1, ys.at(i) + 1}) {
+                        const QRectF r(QPointF(cx - size.width() / 2, top), size);
+                        if (r.top() < plot.top() || r.bottom() > plot.bottom())
+                            continue;
+                        bool free = pass == 1 || !crossesOtherLine(r);
+                        for (const QRectF &other : std::as_const(placed))
+                            free = free && !r.intersects(other.adjusted(-pad, -1, pad, 1));
+                        if (free) {
+                            chosen = r;
+                            chosenText = t;
+                            break;
+                        }
+                    }
+                }
+                if (!chosen.isNull())
+                    break;
+            }
+        }
+        if (chosen.isNull()) {
+            box->hide();
+            continue;
+        }
+        text->setText(chosenText);
+        box->setRect(QRectF(QPointF(0, 0), chosen.size()));
+        box->setPos(chosen.topLeft());
+        text->setPos(pad, 0);
+        box->show();
+        placed << chosen;
+    }
+}
+
+QList<QRectF> TestErrorChart::referenceLabelRects() const
+{
+    QList<QRectF> rects;
+    for (QGraphicsRectItem *box : m_labels)
+        if (box->isVisible())
+            rects << box->mapRectToParent(box->rect());
+    return rects;
 }
 
 } // namespace lab

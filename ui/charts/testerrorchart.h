@@ -8,6 +8,7 @@
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
+class QGraphicsRectItem;
 QT_END_NAMESPACE
 
 namespace lab {
@@ -38,6 +39,12 @@ public:
     QStringList referenceLabels() const;
     /** The y value of the drawn reference line labelled `label`, or -1. */
     double referenceLevel(const QString &label) const;
+    /**
+     * The reference labels drawn in the plot now, in chart coordinates (a hidden one, which
+     * found no free place, is left out). They never overlap each other and stay inside
+     * the plot.
+     */
+    QList<QRectF> referenceLabelRects() const;
     QCheckBox *referencesBox() const { return m_referencesBox; }
 
     static QString testName() { return tr("test error"); }
@@ -60,12 +67,21 @@ private:
         QString shortLabel; ///< for narrow plots: sources, error, augmentation
     };
     QVector<Line> lines() const;
+    /**
+     * Puts each line's label where it overlaps no other label and stays inside the plot:
+     * above or below its line, at one of several places along it, preferring places
+     * where no other reference line crosses it; the short text when the full one finds
+     * no place; hidden when neither does.
+     */
+    void placeLabels(const QVector<Line> &refs);
 
     int m_plannedEpochs = 1;
     EpochCurves m_curves;
     QVector<ReferenceResult> m_references;
     bool m_referencesVisible = true;
     QList<QLineSeries *> m_referenceSeries;
+    /** One label per reference line: a translucent white box (so a line under it does not cross the text) with the text. */
+    QList<QGraphicsRectItem *> m_labels;
     /** Below this plot width the in-plot labels drop the model names (they would overlap). */
     static constexpr int compactBelowPixels = 700;
     QCheckBox *m_referencesBox;

@@ -5,7 +5,6 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QPainter>
 #include <QValueAxis>
 
 
@@ -175,21 +174,10 @@ int XyChartWidget::seriesCount() const
     return int(seriesNames().size());
 }
 
-QImage XyChartWidget::renderImage(const QSize &size)
+void XyChartWidget::chartResized()
 {
+    // Pending points are drawn too, and labels that depend on the plot's width follow it.
     refreshNow();
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    // A chart never shown (e.g. in a tab not yet opened) has no layout: lay it out at the export size.
-    if (m_chart->geometry().isEmpty())
-        m_chart->resize(QSizeF(size));
-    // The chart is vector-drawn: render the scene scaled into the requested size.
-    const QRectF source = m_chart->geometry().isEmpty() ? m_chart->scene()->sceneRect() : m_chart->geometry();
-    m_chart->scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), source, Qt::KeepAspectRatio);
-    painter.end();
-    return image;
 }
 
 } // namespace lab

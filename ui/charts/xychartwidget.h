@@ -32,8 +32,6 @@ public:
     XyChartWidget(const QString &exportName, const QString &title, QWidget *parent = nullptr);
     ~XyChartWidget() override;
 
-    QImage renderImage(const QSize &size) override;
-
     /** Names of the series with at least one point (for tests and legends). */
     QStringList seriesNames() const;
     /** Points currently shown by the series called `name` (0 if there is none). */
@@ -48,6 +46,7 @@ protected:
     static constexpr int refreshMilliseconds = 50;
 
     void scheduleRefresh();
+    void chartResized() override;
     /** Called by the timer: push buffers into series and rescale axes. */
     virtual void refresh() = 0;
 

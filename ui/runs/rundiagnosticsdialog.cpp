@@ -42,7 +42,7 @@ RunDiagnosticsDialog::RunDiagnosticsDialog(const RunRecord &record, QWidget *par
     auto *summary = new QLabel(record.summary(), this);
     summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    QPushButton *exportButton = buttons->addButton(tr("Export PNG…"), QDialogButtonBox::ActionRole);
+    QPushButton *exportButton = buttons->addButton(tr("Export image…"), QDialogButtonBox::ActionRole);
     connect(exportButton, &QPushButton::clicked, this, [this] {
         if (auto *chart = qobject_cast<ChartWidget *>(m_tabs->currentWidget())) {
             chart->exportInteractive();
@@ -53,14 +53,10 @@ RunDiagnosticsDialog::RunDiagnosticsDialog(const RunRecord &record, QWidget *par
                                                                  m_record.folder);
         if (folder.isEmpty())
             return;
-        const QSize size = AppSettings().exportSize();
-        for (ChartWidget *chart : m_diagnostics->charts()) {
-            QString error;
-            if (!chart->exportPng(QDir(folder).filePath(chart->exportName() + QStringLiteral(".png")), size, &error)) {
-                QMessageBox::warning(this, tr("Export failed"), error);
-                return;
-            }
-        }
+        QString error;
+        ChartWidget::exportAll(m_diagnostics->charts(), folder, AppSettings().exportSize(), QStringLiteral("png"), &error);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Export failed"), error);
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 

@@ -85,7 +85,7 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     m_comparison->setToolTip(tr("A second metric, dashed, on the same axes: test error beside train error shows "
                                 "where a bigger network starts to overfit"));
     m_logX = new QCheckBox(tr("Log x axis"), this);
-    m_export = new QPushButton(tr("Export PNG…"), this);
+    m_export = new QPushButton(tr("Export image…"), this);
     m_chart = new SweepChart(this);
 
     auto *sourceRow = new QHBoxLayout;
