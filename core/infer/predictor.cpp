@@ -70,6 +70,26 @@ std::array<float, 10> Predictor::predict(const std::vector<float> &pixels01) con
     return out;
 }
 
+std::vector<float> Predictor::explain(const std::vector<float> &pixels01, int digit) const
+{
+    if (const QString problem = digitInputProblem(); !problem.isEmpty())
+        throw LabError(problem);
+    if (pixels01.size() != 784)
+        throw LabError(QStringLiteral("explain: expected 784 pixels (28×28), got %1").arg(pixels01.size()));
+    if (digit < 0 || digit > 9)
+        throw LabError(QStringLiteral("explain: digit %1 is not 0-9").arg(digit));
+    torch::AutoGradMode gradients(true);
+    const float mean = float(d->model.norm.mean), std = float(d->model.norm.std);
+    const torch::Tensor raw = torch::from_blob(const_cast<float *>(pixels01.data()), {1, 1, 28, 28}, torch::kFloat);
+    const torch::Tensor x = ((raw - mean) / std).detach().requires_grad_(true);
+    const torch::Tensor logit = d->forward(x).select(1, digit).sum();
+    // Only the input's gradient: the weights' .grad stay untouched.
+    const torch::Tensor grad = torch::autograd::grad({logit}, {x})[0];
+    const torch::Tensor blank = torch::full_like(raw, (0.0f - mean) / std);
+    const torch::Tensor attribution = (grad * (x.detach() - blank)).contiguous();
+    return std::vector<float>(attribution.data_ptr<float>(), attribution.data_ptr<float>() + 784);
+}
+
 Evaluation Predictor::evaluate(const ImageSet &set) const
 {
     torch::NoGradGuard noGrad;

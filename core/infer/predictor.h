@@ -39,6 +39,15 @@ public:
     QString digitInputProblem() const;
     /** `pixels01`: 784 values, 0 = background, 1 = full ink. Returns softmax probabilities. Throws LabError. */
     std::array<float, 10> predict(const std::vector<float> &pixels01) const;
+    /**
+     * Why the model leans towards `digit`: per pixel, the gradient of that digit's logit
+     * times how far the pixel is from a blank canvas (gradient × input, with the empty
+     * canvas as the baseline). Positive pushed towards `digit`, negative against it; pixels
+     * without ink are 0. The values sum to about logit(drawing) − logit(blank) (exactly for a
+     * linear model). One forward and one backward pass: cheap enough to follow the pen.
+     * `pixels01` as for predict(). Returns 784 values. Throws LabError.
+     */
+    std::vector<float> explain(const std::vector<float> &pixels01, int digit) const;
     /** Evaluates on an already-normalised image set (with its own norm re-applied if different). */
     Evaluation evaluate(const ImageSet &set) const;
 

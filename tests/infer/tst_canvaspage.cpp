@@ -13,6 +13,7 @@
 #include "core/infer/defaultmodel.h"
 #include "core/infer/personaltestset.h"
 
+#include <QCheckBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -143,6 +144,57 @@ private Q_SLOTS:
             QTest::mouseMove(m_canvas, p);
         QTRY_VERIFY_WITH_TIMEOUT(bars->hasProbabilities(), 2000);
         QTest::mouseRelease(m_canvas, Qt::LeftButton, Qt::NoModifier, QPoint(cx, h * 5 / 6));
+    }
+
+    // "Show why": a saliency overlay on the preview for the first model's answer, coloured
+    // only where there is ink, with a caption naming the digit; off again, no overlay.
+    // "No ink…" and the caption have a fixed place: the buttons below never move.
+    void showWhyColoursTheInk()
+    {
+        auto *preview = m_page->findChild<DigitPreview *>();
+        auto *toggle = m_page->findChild<QCheckBox *>(QStringLiteral("explainToggle"));
+        auto *note = m_page->findChild<QLabel *>(QStringLiteral("previewNote"));
+        auto *save = m_page->findChild<QPushButton *>(QStringLiteral("saveDrawingButton"));
+        QVERIFY(preview && toggle && note && save);
+        QTest::mouseClick(m_canvas, Qt::RightButton);   // clear
+        QTRY_VERIFY(preview->image().isNull());
+        QVERIFY(note->text().startsWith(QStringLiteral("No ink")));
+        const int saveTop = save->mapTo(m_page.get(), QPoint(0, 0)).y();
+
+        toggle->setChecked(true);
+        QVERIFY(!preview->hasSaliency());   // nothing drawn, nothing to explain
+        const int cx = m_canvas->width() / 2, h = m_canvas->height();
+        stroke(m_canvas, line(QPoint(cx, h / 6), QPoint(cx, h * 5 / 6)));
+        QTRY_VERIFY(preview->hasSaliency());
+        QVERIFY2(note->text().contains(QStringLiteral("says 1")), qPrintable(note->text()));
+        QCOMPARE(save->mapTo(m_page.get(), QPoint(0, 0)).y(), saveTop);
+
+        const QImage ink = preview->image();
+        const QImage overlay = preview->saliencyImage();
+        int coloured = 0;
+        for (int y = 0; y < 28; ++y) {
+            for (int x = 0; x < 28; ++x) {
+                if (qAlpha(overlay.pixel(x, y)) == 0)
+                    continue;
+                ++coloured;
+                QVERIFY2(qGray(ink.pixel(x, y)) > 0, qPrintable(QStringLiteral("colour off the ink at %1,%2").arg(x).arg(y)));
+            }
+        }
+        QVERIFY(coloured > 10);
+        // Not a check: MNIST_LAB_SALIENCY_SCREENSHOT=file.png keeps a picture of a "7" for the docs.
+        if (const QString shot = qEnvironmentVariable("MNIST_LAB_SALIENCY_SCREENSHOT"); !shot.isEmpty()) {
+            QTest::mouseClick(m_canvas, Qt::RightButton);
+            const int w = m_canvas->width();
+            stroke(m_canvas, line(QPoint(w / 2 - h / 4, h / 5), QPoint(w / 2 + h / 4, h / 5)));
+            stroke(m_canvas, line(QPoint(w / 2 + h / 4, h / 5), QPoint(w / 2 - h / 12, h * 5 / 6)));
+            QTRY_VERIFY(note->text().contains(QStringLiteral("says")));
+            QVERIFY(m_page->grab().save(shot));
+        }
+
+        toggle->setChecked(false);
+        QVERIFY(!preview->hasSaliency());
+        QTest::mouseClick(m_canvas, Qt::RightButton);
+        QTRY_VERIFY(preview->image().isNull());
     }
 
     void corruptModelFileShowsAnError()

@@ -32,6 +32,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <array>
 #include <functional>
 
 namespace lab {
@@ -208,8 +210,17 @@ QLayout *CanvasPage::buildSidePanel()
     m_preview->setObjectName(QStringLiteral("digitPreview"));
     m_preview->setFixedSize(168, 168);
     m_previewNote = new QLabel(this);
+    m_previewNote->setObjectName(QStringLiteral("previewNote"));
     m_previewNote->setWordWrap(true);
-    m_previewNote->setMaximumWidth(168);
+    m_previewNote->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_previewNote->setFixedWidth(168);
+    // A fixed place: "No ink…" or the saliency caption never moves the buttons below.
+    m_previewNote->setFixedHeight(4 * m_previewNote->fontMetrics().lineSpacing());
+    m_explain = new QCheckBox(tr("Show why"), this);
+    m_explain->setObjectName(QStringLiteral("explainToggle"));
+    m_explain->setToolTip(tr("Colour the pixels by how much they pushed the first model towards its answer "
+                             "(red) or against it (blue): gradient × input, against a blank canvas"));
+    connect(m_explain, &QCheckBox::toggled, this, [this] { updateSaliency(); });
 
     auto *setBox = new QGroupBox(tr("My test set"), this);
     m_trueLabel = new QSpinBox(setBox);
@@ -237,6 +248,7 @@ QLayout *CanvasPage::buildSidePanel()
     auto *side = new QVBoxLayout;
     side->addWidget(new QLabel(tr("What the model sees"), this));
     side->addWidget(m_preview);
+    side->addWidget(m_explain);
     side->addWidget(m_previewNote);
     side->addSpacing(8);
     side->addWidget(setBox);
@@ -322,6 +334,7 @@ bool CanvasPage::addModel(const QString &name, const QString &source, const std:
         m_panels.append(panel);
     }
     panel->showPrediction(m_prepared);
+    updateSaliency();
     m_errorBar->hide();
     showStatus(tr("Loaded %1").arg(name));
     updateHint();
@@ -335,6 +348,7 @@ void CanvasPage::removePanel(ModelPanel *panel)
     panel->hide();
     panel->deleteLater();   // it may be inside its own removeRequested() emission; stays our child until then
     updateHint();
+    updateSaliency();   // the first model may have changed
 }
 
 void CanvasPage::updateHint()
@@ -358,6 +372,30 @@ void CanvasPage::predictNow()
     m_saveButton->setEnabled(digit.hasInk);
     for (ModelPanel *panel : std::as_const(m_panels))
         panel->showPrediction(m_prepared);
+    updateSaliency();
+}
+
+void CanvasPage::updateSaliency()
+{
+    // Gradient × input rather than occlusion: one backward pass per update, so the overlay
+    // follows the pen at the canvas's prediction rate; occluding patch by patch would take
+    // hundreds of forward passes per stroke for a CNN.
+    if (!m_explain->isChecked() || m_prepared.empty() || m_panels.isEmpty()) {
+        m_preview->setSaliency({});
+        if (!m_prepared.empty())
+            m_previewNote->setText(QString());
+        return;
+    }
+    const ModelPanel *panel = m_panels.first();
+    try {
+        const std::array<float, 10> probabilities = panel->predictor().predict(m_prepared);
+        const int digit = int(std::max_element(probabilities.cbegin(), probabilities.cend()) - probabilities.cbegin());
+        m_preview->setSaliency(panel->predictor().explain(m_prepared, digit));
+        m_previewNote->setText(tr("%1 says %2. Red pushed it towards %2, blue against.").arg(panel->name()).arg(digit));
+    } catch (const LabError &e) {
+        m_preview->setSaliency({});
+        m_previewNote->setText(e.message());
+    }
 }
 
 void CanvasPage::fillRunsMenu()

@@ -10,6 +10,7 @@
 #include <vector>
 
 QT_BEGIN_NAMESPACE
+class QCheckBox;
 class QHBoxLayout;
 class QLabel;
 class QLayout;
@@ -67,6 +68,8 @@ private:
     bool addModel(const QString &name, const QString &source, const std::function<ModelFile()> &load);
     void removePanel(ModelPanel *panel);
     void predictNow();
+    /** The saliency overlay for the first model's answer, when "Show why" is on. */
+    void updateSaliency();
     void fillRunsMenu();
     void chooseModelFile();
     void saveDrawing();
@@ -81,6 +84,7 @@ private:
 
     DrawingCanvas *m_canvas = nullptr;
     DigitPreview *m_preview = nullptr;
+    QCheckBox *m_explain = nullptr;
     QLabel *m_previewNote = nullptr;
     QHBoxLayout *m_panelRow = nullptr;
     QLabel *m_noModelHint = nullptr;

@@ -9,7 +9,9 @@ namespace lab {
 
 /**
  * The 28×28 picture the model actually receives, enlarged with hard pixel edges so the
- * user can see what cropping, scaling and centring did to the drawing.
+ * user can see what cropping, scaling and centring did to the drawing. Optionally with a
+ * saliency overlay on top: red where a pixel pushed the model towards its answer, blue
+ * where it pushed against it, stronger colour for a larger share.
  */
 class DigitPreview : public QWidget
 {
@@ -22,6 +24,11 @@ public:
     void setPixels(const std::vector<float> &pixels);
     /** The current 28×28 image (white ink on black, as MNIST), null when empty. */
     QImage image() const { return m_image; }
+    /** 784 signed attributions (Predictor::explain), or empty for no overlay. */
+    void setSaliency(const std::vector<float> &attribution);
+    bool hasSaliency() const { return !m_saliency.isNull(); }
+    /** The overlay as 28×28 ARGB colours (null when none): what the user sees on top. */
+    QImage saliencyImage() const { return m_saliency; }
 
     QSize sizeHint() const override { return QSize(168, 168); }
     QSize minimumSizeHint() const override { return QSize(84, 84); }
@@ -33,6 +40,7 @@ protected:
 
 private:
     QImage m_image;
+    QImage m_saliency;
 };
 
 } // namespace lab
