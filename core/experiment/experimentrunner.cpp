@@ -6,7 +6,6 @@
 #include "core/data/dataset.h"
 #include "core/experiment/environmentinfo.h"
 #include "core/experiment/runstore.h"
-#include "core/model/shapeinference.h"
 #include "core/train/trainer.h"
 #include "core/train/trainobserver.h"
 
@@ -23,23 +22,6 @@ struct ExperimentRunner::Prepared
 };
 
 namespace {
-
-// Training allocates weights, gradients, optimiser state and activations; refuse designs
-// that cannot fit before any of it is allocated.
-constexpr qint64 maxTrainingBytes = qint64(16) * 1024 * 1024 * 1024;
-
-void checkDesign(const NetworkSpec &spec, const TrainConfig &config)
-{
-    const ShapeReport shapes = ShapeReport::infer(spec);
-    if (!shapes.ok())
-        throw LabError(QStringLiteral("network %1: %2").arg(spec.name, shapes.error));
-    const qint64 bytes = shapes.trainingBytes(config.batchSize);
-    if (bytes > maxTrainingBytes)
-        throw LabError(QStringLiteral("network %1: training it at batch %2 needs about %3 GB of memory (limit %4 GB); "
-                                      "make the layers narrower or the batch smaller")
-                           .arg(spec.name).arg(config.batchSize).arg(double(bytes) / 1e9, 0, 'f', 1)
-                           .arg(double(maxTrainingBytes) / 1e9, 0, 'f', 1));
-}
 
 // Saves the run as the trainer goes and reports it outwards: the "running" record as soon
 // as training starts (so even a run killed in its first epoch leaves a record), then
@@ -139,7 +121,6 @@ void ExperimentRunner::prepare()
     if (m_prepared)
         return;
     m_request.config.ensureValid(QStringLiteral("training configuration"));
-    checkDesign(m_request.spec, m_request.config);
     auto prepared = std::make_unique<Prepared>();
     prepared->data = Dataset::load(DataLocator::dataFolder(m_request.dataFolder));
     prepared->trainer = std::make_unique<Trainer>(m_request.spec, m_request.config, prepared->data);
@@ -168,7 +149,6 @@ RunRecord ExperimentRunner::resume(const QString &folder, const QString &dataFol
     if (!checkpointFile.open(QIODevice::ReadOnly))
         throw LabError(QStringLiteral("%1: no checkpoint to resume from (%2)").arg(folder, checkpointFile.errorString()));
     const QByteArray checkpoint = checkpointFile.readAll();
-    checkDesign(record.spec, record.config);
     auto data = Dataset::load(DataLocator::dataFolder(dataFolder));
     Trainer trainer(record.spec, record.config, data);
     trainer.restore(checkpoint, record);

@@ -80,7 +80,11 @@ torch::Tensor BuiltNetwork::forward(const torch::Tensor &input, std::vector<torc
 
 int NetworkBuilder::evaluationChunk(const NetworkSpec &spec)
 {
-    const ShapeReport report = ShapeReport::infer(spec);
+    return evaluationChunk(spec, ShapeReport::infer(spec));
+}
+
+int NetworkBuilder::evaluationChunk(const NetworkSpec &spec, const ShapeReport &report)
+{
     qint64 perImage = 0;
     for (const LayerShape &layer : report.layers)
         perImage += layer.output.elements();
@@ -100,7 +104,11 @@ int NetworkBuilder::evaluationChunk(const NetworkSpec &spec)
 
 BuiltNetwork NetworkBuilder::build(const NetworkSpec &spec)
 {
-    const ShapeReport report = ShapeReport::infer(spec);
+    return build(spec, ShapeReport::infer(spec));
+}
+
+BuiltNetwork NetworkBuilder::build(const NetworkSpec &spec, const ShapeReport &report)
+{
     if (!report.ok())
         throw LabError(QStringLiteral("network%1: %2")
                            .arg(spec.name.isEmpty() ? QString() : QStringLiteral(" ") + spec.name, report.error));

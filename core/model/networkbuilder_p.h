@@ -4,6 +4,7 @@
 // public header (see ARCHITECTURE.md: torch stays out of headers others include).
 
 #include "core/model/networkspec.h"
+#include "core/model/shapeinference.h"
 
 #include <QByteArray>
 #include <QString>
@@ -52,9 +53,13 @@ public:
      * Predictor use the same value so a saved model scores exactly what its run reported.
      */
     static int evaluationChunk(const NetworkSpec &spec);
+    /** The same for a spec whose shapes were already inferred as `shapes` (the trainer's one check). */
+    static int evaluationChunk(const NetworkSpec &spec, const ShapeReport &shapes);
 
     /** Builds and initialises the network of `spec`. Throws LabError if the shapes do not fit. */
     static BuiltNetwork build(const NetworkSpec &spec);
+    /** The same for a spec whose shapes were already inferred as `shapes` (the trainer's one check). */
+    static BuiltNetwork build(const NetworkSpec &spec, const ShapeReport &shapes);
 
     /**
      * Stores the convolution weights channels-last (NHWC), oneDNN's native layout: a

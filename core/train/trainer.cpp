@@ -24,6 +24,9 @@ namespace {
 constexpr int maxBatchLossPoints = 20000;
 constexpr int probeCount = 1000;
 constexpr int gradientSamplesPerEpoch = 100;
+// Training allocates weights, gradients, optimiser state and activations; refuse designs
+// that cannot fit before any of it is allocated.
+constexpr qint64 maxTrainingBytes = qint64(16) * 1024 * 1024 * 1024;
 
 // Each epoch's randomness (shuffle, dropout, augmentation) comes from (seed, epoch)
 // alone, so a resumed run draws exactly what the uninterrupted run would have.
@@ -120,6 +123,7 @@ struct Trainer::Impl
     // Reused float buffers for one batch and one evaluation chunk: fresh memory per batch
     // costs page faults (~0.8 s per 188 MB on this VM).
     torch::Tensor batchX, evalX;
+    int64_t evalChunk = 0;   // images per evaluation forward pass
     TrainHistory history;
     QByteArray bestWeights;
     double bestScore = -1;
@@ -170,7 +174,7 @@ EvalResult Trainer::Impl::evaluate(const ImageSet &set, const torch::Tensor &ind
         result.probabilities = std::make_shared<std::vector<float>>(size_t(n) * 10);
     double lossSum = 0;
     int64_t correct = 0;
-    const int64_t chunk = NetworkBuilder::evaluationChunk(spec);
+    const int64_t chunk = evalChunk;
     for (int64_t start = 0; start < n; start += chunk) {
         const int64_t len = std::min<int64_t>(chunk, n - start);
         const torch::Tensor logits = network.run(normalizedImages(set, indices, start, len, data->norm, network, evalX));
@@ -241,12 +245,20 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
     config.ensureValid(QStringLiteral("training configuration"));
     if (!data || data->train.count == 0 || data->test.count == 0)
         throw LabError(QStringLiteral("training data: no images loaded"));
+    // The run's one shape check: everything below (building, evaluation chunks) reuses it.
     const ShapeReport shapes = ShapeReport::infer(spec);
+    const QString network = spec.name.isEmpty() ? QStringLiteral("network") : QStringLiteral("network ") + spec.name;
     if (!shapes.ok())
-        throw LabError(QStringLiteral("network: ") + shapes.error);
+        throw LabError(network + QStringLiteral(": ") + shapes.error);
+    const qint64 bytes = shapes.trainingBytes(config.batchSize);
+    if (bytes > maxTrainingBytes)
+        throw LabError(QStringLiteral("%1: training it at batch %2 needs about %3 GB of memory (limit %4 GB); "
+                                      "make the layers narrower or the batch smaller")
+                           .arg(network).arg(config.batchSize).arg(double(bytes) / 1e9, 0, 'f', 1)
+                           .arg(double(maxTrainingBytes) / 1e9, 0, 'f', 1));
     if (spec.inputHeight != data->train.rows || spec.inputWidth != data->train.cols || spec.inputChannels != 1)
-        throw LabError(QStringLiteral("network: expects %1×%2×%3 inputs but the data has 1×%4×%5 images")
-                           .arg(spec.inputChannels).arg(spec.inputHeight).arg(spec.inputWidth)
+        throw LabError(QStringLiteral("%1: expects %2×%3×%4 inputs but the data has 1×%5×%6 images")
+                           .arg(network).arg(spec.inputChannels).arg(spec.inputHeight).arg(spec.inputWidth)
                            .arg(data->train.rows).arg(data->train.cols));
     d->spec = spec;
     d->config = config;
@@ -255,7 +267,8 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
 
     // Weights are initialised from the seed too.
     torch::manual_seed(epochSeed(config.seed, 0));
-    d->network = NetworkBuilder::build(spec);
+    d->network = NetworkBuilder::build(spec, shapes);
+    d->evalChunk = NetworkBuilder::evaluationChunk(spec, shapes);
     NetworkBuilder::useChannelsLast(d->network);   // before the optimiser makes its state alike
     std::vector<torch::Tensor> params;
     for (const torch::Tensor &p : d->network.net->parameters())
