@@ -19,6 +19,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCursor>
 #include <QDir>
 #include <QFileDialog>
 #include <QMenuBar>
@@ -117,6 +118,15 @@ void MainWindow::buildMenus()
     train->addAction(tr("&Stop"), m_train, &TrainPage::stop);
 
     QMenu *charts = menuBar()->addMenu(tr("&Charts"));
+    // One Ctrl+E for the whole window: the chart under the mouse, else the one in view.
+    QAction *exportHere = charts->addAction(tr("E&xport the chart under the mouse…"), this, [this] {
+        if (ChartWidget *chart = chartToExport())
+            chart->exportInteractive();
+        else
+            statusBar()->showMessage(tr("No chart on this page to export."), 5000);
+    });
+    exportHere->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    charts->addSeparator();
     for (ChartWidget *chart : m_train->charts())
         charts->addAction(tr("Export %1 chart…").arg(chart->exportName()), chart, &ChartWidget::exportInteractive);
     charts->addSeparator();
@@ -124,9 +134,34 @@ void MainWindow::buildMenus()
         charts->addAction(tr("Export %1 chart…").arg(chart->exportName()), chart, &ChartWidget::exportInteractive);
     charts->addAction(tr("Export sweep chart…"), m_sweeps->chart(), &ChartWidget::exportInteractive);
 
+    // Every export says where the file went.
+    for (ChartWidget *chart : findChildren<ChartWidget *>())
+        connect(chart, &ChartWidget::exported, this, [this](const QString &path) {
+            statusBar()->showMessage(tr("Chart saved: %1").arg(QDir::toNativeSeparators(path)), 15000);
+        });
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About MNIST Lab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+ChartWidget *MainWindow::chartToExport() const
+{
+    ChartWidget *chart = ChartWidget::chartAt(QCursor::pos());
+    if (chart && chart->window() == this)
+        return chart;
+    // Else the largest chart in view on the current page.
+    ChartWidget *best = nullptr;
+    qint64 bestArea = 0;
+    for (ChartWidget *c : m_tabs->currentWidget()->findChildren<ChartWidget *>()) {
+        const QRect visible = c->visibleRegion().boundingRect();
+        const qint64 area = c->isVisible() ? qint64(visible.width()) * visible.height() : 0;
+        if (area > bestArea) {
+            bestArea = area;
+            best = c;
+        }
+    }
+    return best;
 }
 
 void MainWindow::readSettings()

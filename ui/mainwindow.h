@@ -9,6 +9,7 @@ QT_END_NAMESPACE
 namespace lab {
 
 class AppSettings;
+class ChartWidget;
 class DesignPage;
 class RunsPage;
 class SweepPage;
@@ -38,6 +39,8 @@ public:
 
     QString dataFolder() const;
     QString runsFolder() const;
+    /** What Ctrl+E exports: the chart under the mouse, else the largest one in view on the current page. */
+    ChartWidget *chartToExport() const;
 
 public Q_SLOTS:
     /** Starts a run with the Design page's spec and config. */

@@ -4,7 +4,9 @@
 // image's width and height with a blank border (no frame posing as content), every text
 // must lie inside the image and none may be elided, and the chart on screen must be the
 // same afterwards.
+#include "ui/appsettings.h"
 #include "ui/charts/accuracychart.h"
+#include "ui/charts/chartexportdialog.h"
 #include "ui/charts/confusionheatmap.h"
 #include "ui/charts/diagnosticschart.h"
 #include "ui/charts/firstlayerweightsview.h"
@@ -13,12 +15,22 @@
 #include "ui/charts/overlaychart.h"
 #include "ui/charts/sweepchart.h"
 #include "ui/charts/testerrorchart.h"
+#include "ui/mainwindow.h"
+#include "ui/train/trainpage.h"
 #include "core/experiment/sweep.h"
 #include "imagechecks.h"
 #include "textprobe.h"
 #include "uitestsupport.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QBuffer>
+#include <QCursor>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
 #include <QChart>
 #include <QChartView>
 #include <QFile>
@@ -321,6 +333,54 @@ private Q_SLOTS:
             for (int j = i + 1; j < rects.size(); ++j)
                 QVERIFY2(!rects.at(i).intersects(rects.at(j)), qPrintable(QStringLiteral("labels %1 and %2 overlap").arg(i).arg(j)));
         }
+    }
+
+    // Ctrl+E: the chart under the mouse, else the one in view; the status bar says where it went.
+    void ctrlEExportsTheChartUnderTheMouse()
+    {
+        QTemporaryDir runs;
+        {
+            AppSettings settings;
+            settings.setRunsFolder(runs.path());
+        }
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.tabs()->setCurrentWidget(window.trainPage());
+        QTest::qWait(50);
+        ChartWidget *accuracy = window.trainPage()->charts().at(1);
+        QCursor::setPos(accuracy->mapToGlobal(accuracy->rect().center()));
+        QCOMPARE(window.chartToExport(), accuracy);
+
+        // The Charts menu shows the shortcut.
+        bool shown = false;
+        for (QAction *a : window.findChildren<QAction *>())
+            shown = shown || (a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E) && a->text().contains(QStringLiteral("under the mouse")));
+        QVERIFY(shown);
+
+        const QString path = m_dir.filePath(QStringLiteral("via-ctrl-e.svg"));
+        bool answered = false;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<ChartExportDialog *>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            dialog->findChild<QLineEdit *>()->setText(path);
+            answered = true;
+            dialog->accept();
+        });
+        QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
+        QVERIFY(answered);
+        QVERIFY(QFile::exists(path));
+        QVERIFY2(window.statusBar()->currentMessage().contains(path), qPrintable(window.statusBar()->currentMessage()));
+        QVERIFY(QSvgRenderer(path).isValid());
+
+        // Off the charts (over the menu bar): the largest chart in view.
+        QCursor::setPos(window.menuBar()->mapToGlobal(QPoint(window.menuBar()->width() - 5, 5)));
+        ChartWidget *fallback = window.chartToExport();
+        QVERIFY(fallback);
+        QVERIFY(fallback->isVisible());
+        QVERIFY(window.trainPage()->charts().contains(fallback));
     }
 
     void badPathSaysWhichFile()

@@ -116,7 +116,7 @@ ConfusionHeatmap::Geometry ConfusionHeatmap::layout(const QSizeF &size) const
         for (int c = 0; c < ConfusionMatrix::classes; ++c)
             digits = qMax(digits, int((m_normalized ? QLocale().toString(cellValue(r, c), 'f', 1)
                                                     : QString::number(m_matrix.at(r, c))).size()));
-    g.small.setPixelSize(int(qBound<qreal>(6, qMin(g.cellHeight * 0.45, g.cellWidth / (0.62 * digits + 0.5)), 22)));
+    g.small.setPixelSize(int(qBound<qreal>(6, qMin(g.cellHeight * 0.45, g.cellWidth / (0.62 * digits + 0.5)), g.font.pixelSize())));
     return g;
 }
 
