@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTextStream>
+#include <algorithm>
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
 #endif
@@ -114,6 +115,107 @@ int augmentationBench(const std::shared_ptr<const lab::Dataset> &data, int threa
     return 0;
 }
 
+// What the peer (bench/pytorch_fast99.py) printed last: seconds_to_target, train_seconds, ...
+QJsonObject runFast99Peer(const QString &script, const QString &dataFolder, int threads, quint64 seed, QString *error)
+{
+    QProcess peer;
+    peer.setProcessChannelMode(QProcess::SeparateChannels);
+    peer.start(QStringLiteral("/usr/bin/python3"),
+               {script, QStringLiteral("--data"), dataFolder, QStringLiteral("--threads"), QString::number(threads),
+                QStringLiteral("--seed"), QString::number(seed), QStringLiteral("--target"), QStringLiteral("99")});
+    if (!peer.waitForFinished(3600 * 1000) || peer.exitCode() != 0) {
+        *error = QString::fromLocal8Bit(peer.readAllStandardError()).trimmed().section(u'\n', -1);
+        return {};
+    }
+    QJsonObject last;
+    for (const QByteArray &line : peer.readAllStandardOutput().split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o.contains(QStringLiteral("seconds_to_target")))
+            last = o;
+    }
+    if (last.isEmpty())
+        *error = QStringLiteral("no seconds_to_target in the peer's output");
+    return last;
+}
+
+double median(QVector<double> values)
+{
+    values.removeIf([](double v) { return v < 0; });
+    if (values.isEmpty())
+        return -1;
+    std::sort(values.begin(), values.end());
+    const qsizetype n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+QString seconds(double s)
+{
+    return s < 0 ? QStringLiteral("never") : QString::number(s, 'f', 2);
+}
+
+/**
+ * `bench --time-to-accuracy`: the quick-99 preset and the fast-99 peer, alternating, one
+ * seed each in turn, same threads. The lab's time counts from loading the data (as the
+ * peer's does) to the end of the first evaluation at ≥ 99%. Both also give the time of
+ * one epoch of the peer's network (quick-99 trains the very same layers, batch and optimiser).
+ */
+int timeToAccuracyBench(const QString &dataFolder, const QString &peer, int threads, int seeds, QTextStream &out)
+{
+    const lab::Preset preset = lab::Preset::find(QStringLiteral("quick-99"));
+    out << "Date: " << QDateTime::currentDateTime().toString(Qt::ISODate) << "  \nCPU: " << lab::EnvironmentInfo::cpuModel()
+        << ", " << threads << " threads  \nlibtorch " << lab::EnvironmentInfo::torchVersion()
+        << "\n\n| seed | lab wall s to 99% | lab test % | lab s/epoch | lab test eval s | peer s to 99% | peer test % | peer s/epoch | peer ÷ lab |\n"
+           "|---|---|---|---|---|---|---|---|---|\n";
+    out.flush();
+    QVector<double> labWall, peerWall, labEpoch, peerEpoch, labEval, ratios;
+    for (int seed = 1; seed <= seeds; ++seed) {
+        // The lab: a fresh load each time, as a new `train --preset quick-99` would do.
+        lab::TrainConfig config = preset.config;
+        config.seed = quint64(seed);
+        config.threads = threads;
+        const auto data = lab::Dataset::load(dataFolder);
+        lab::Trainer trainer(preset.spec, config, data);
+        const lab::TrainHistory run = trainer.run(nullptr, nullptr);
+        if (run.status != lab::RunStatus::Finished)
+            throw lab::LabError(QStringLiteral("quick-99, seed %1: %2").arg(seed).arg(run.statusDetail));
+        double epochSeconds = 0;
+        for (const lab::EpochMetrics &m : run.epochs)
+            epochSeconds += m.seconds;
+        epochSeconds /= run.epochs.size();
+        labWall << run.wallSecondsTo99;
+        labEpoch << epochSeconds;
+        labEval << run.epochs.first().evalSeconds;
+
+        QString error;
+        const QJsonObject p = peer.isEmpty() ? QJsonObject() : runFast99Peer(peer, dataFolder, threads, quint64(seed), &error);
+        const double pWall = p.value(QStringLiteral("seconds_to_target")).toDouble(-1);
+        const double pEpoch = p.isEmpty() ? -1
+                                          : p.value(QStringLiteral("train_seconds")).toDouble()
+                                                / std::max(1, p.value(QStringLiteral("epochs")).toInt());
+        peerWall << pWall;
+        peerEpoch << pEpoch;
+        const double ratio = pWall > 0 && run.wallSecondsTo99 > 0 ? pWall / run.wallSecondsTo99 : -1;
+        ratios << ratio;
+        out << "| " << seed << " | " << seconds(run.wallSecondsTo99) << " | " << QString::number(run.testAccuracy, 'f', 2)
+            << " | " << seconds(epochSeconds) << " | " << QString::number(run.epochs.first().evalSeconds, 'f', 3) << " | "
+            << (p.isEmpty() ? (peer.isEmpty() ? QStringLiteral("—") : QStringLiteral("failed: ") + error) : seconds(pWall))
+            << " | " << (p.isEmpty() ? QStringLiteral("—") : QString::number(p.value(QStringLiteral("test_accuracy")).toDouble(), 'f', 2))
+            << " | " << (pEpoch > 0 ? seconds(pEpoch) : QStringLiteral("—")) << " | "
+            << (ratio > 0 ? QString::number(ratio, 'f', 2) + u'×' : QStringLiteral("—")) << " |\n";
+        out.flush();
+    }
+    const double mLab = median(labWall), mPeer = median(peerWall), mLabEpoch = median(labEpoch), mPeerEpoch = median(peerEpoch);
+    out << "\nMedian wall seconds to 99%: lab " << seconds(mLab) << ", peer " << seconds(mPeer);
+    if (mLab > 0 && mPeer > 0)
+        out << " — peer ÷ lab " << QString::number(mPeer / mLab, 'f', 2) << u'×';
+    out << "\nMedian seconds per epoch of the peer's network: lab " << seconds(mLabEpoch) << ", peer " << seconds(mPeerEpoch);
+    if (mLabEpoch > 0 && mPeerEpoch > 0)
+        out << " — peer ÷ lab " << QString::number(mPeerEpoch / mLabEpoch, 'f', 2) << u'×';
+    out << "\nMedian lab evaluation of the 10,000 test images (epoch 1, with its diagnostics): " << seconds(median(labEval))
+        << " s\n";
+    return 0;
+}
+
 } // namespace
 
 int benchCommand(const QStringList &args)
@@ -129,6 +231,8 @@ int benchCommand(const QStringList &args)
         {QStringLiteral("only"), QStringLiteral("run only cases whose layers contain TEXT"), QStringLiteral("TEXT")},
         {QStringLiteral("json"), QStringLiteral("print JSON lines instead of a Markdown table")},
         {QStringLiteral("augmentation"), QStringLiteral("time the augmenting presets' batches with and without augmentation")},
+        {QStringLiteral("time-to-accuracy"), QStringLiteral("wall seconds to 99% of the quick-99 preset, beside --peer (bench/pytorch_fast99.py)")},
+        {QStringLiteral("seeds"), QStringLiteral("with --time-to-accuracy: seeds 1..N for each (default 3)"), QStringLiteral("N")},
     });
     int exitCode = 0;
     if (!parseOrExplain(parser, QStringLiteral("bench"), args, &exitCode))
@@ -144,6 +248,9 @@ int benchCommand(const QStringList &args)
     QTextStream out(stdout);
     if (parser.isSet(QStringLiteral("augmentation")))
         return augmentationBench(data, threads, out);
+    if (parser.isSet(QStringLiteral("time-to-accuracy")))
+        return timeToAccuracyBench(dataFolder, peer, threads,
+                                   parser.isSet(QStringLiteral("seeds")) ? intOption(parser, QStringLiteral("seeds"), 1, 100) : 3, out);
     if (!json) {
         out << "Date: " << QDateTime::currentDateTime().toString(Qt::ISODate) << "  \nCPU: " << lab::EnvironmentInfo::cpuModel()
             << ", " << threads << " threads  \nBLAS: " << lab::EnvironmentInfo::blasDescription() << "  \nlibtorch "

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QSignalSpy>
 #include <QTest>
@@ -221,6 +222,23 @@ private Q_SLOTS:
         QCOMPARE(actions, int(Preset::all().size()));
         // Loading a preset is undoable for the stack.
         QVERIFY(page.undoStack()->canUndo());
+    }
+
+    // "Train a 99% model now": one click loads quick-99 (its Adam betas included) and asks to train.
+    void quick99IsOneClick()
+    {
+        DesignPage page;
+        QSignalSpy train(&page, &DesignPage::trainRequested);
+        page.quick99Button()->click();
+        QCOMPARE(train.count(), 1);
+        const Preset quick = Preset::find(QStringLiteral("quick-99"));
+        QCOMPARE(page.spec().name, QStringLiteral("quick-99"));
+        QCOMPARE(page.spec().layers, quick.spec.layers);
+        QCOMPARE(page.config().epochs, 2);
+        QCOMPARE(page.config().batchSize, 256);
+        QCOMPARE(page.config().adamBeta1, 0.7);
+        QCOMPARE(page.config().adamBeta2, 0.9);
+        QCOMPARE(page.config().schedule, ScheduleKind::OneCycle);
     }
 };
 

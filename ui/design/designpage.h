@@ -53,6 +53,8 @@ public:
     HyperparameterForm *form() const { return m_form; }
     QUndoStack *undoStack() const { return m_undoStack; }
     QMenu *presetsMenu() const { return m_presetsMenu; }
+    /** Loads the quick-99 preset and asks to train it: the first thing a new user is offered. */
+    QPushButton *quick99Button() const { return m_quick99; }
     QAbstractButton *trainButton() const;
 
 Q_SIGNALS:
@@ -78,6 +80,7 @@ private:
     Banner *m_banner;
     QMenu *m_presetsMenu;
     QPushButton *m_train;
+    QPushButton *m_quick99;   ///< "Train a 99% model now": the quick-99 preset, trained at once
     int m_trainCount = 60000;
     bool m_lastValid = false;
 };
