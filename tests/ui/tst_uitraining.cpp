@@ -13,6 +13,7 @@
 #include "ui/runs/runspage.h"
 #include "ui/runs/runtablemodel.h"
 #include "testdata.h"
+#include "ui/canvas/digitpreview.h"
 #include "ui/train/confusiongallerydialog.h"
 #include "ui/train/trainpage.h"
 #include "ui/run/runsession.h"
@@ -117,6 +118,21 @@ private Q_SLOTS:
         auto *gallery = page.findChild<ConfusionGalleryDialog *>();
         QVERIFY(gallery);
         QCOMPARE(qint64(gallery->indices().size()), record.epochs.first().confusion.at(4, 4));
+        // The run saved its model: the selected image is shown with its saliency, coloured on ink only.
+        auto *explained = gallery->findChild<DigitPreview *>(QStringLiteral("galleryExplained"));
+        QVERIFY(explained);
+        if (!gallery->indices().isEmpty()) {
+            QVERIFY(explained->hasSaliency());
+            const QImage ink = explained->image();
+            const QImage overlay = explained->saliencyImage();
+            for (int y = 0; y < 28; ++y)
+                for (int x = 0; x < 28; ++x)
+                    if (qAlpha(overlay.pixel(x, y)) > 0)
+                        QVERIFY(qGray(ink.pixel(x, y)) > 0);
+        }
+        // Not a check: MNIST_LAB_GALLERY_SCREENSHOT=file.png keeps a picture of the gallery.
+        if (const QString shot = qEnvironmentVariable("MNIST_LAB_GALLERY_SCREENSHOT"); !shot.isEmpty())
+            QVERIFY(gallery->grab().save(shot));
         gallery->close();
 
         // Export all charts of this run into the run folder.

@@ -1,5 +1,13 @@
 #include "ui/train/confusiongallerydialog.h"
 
+#include "core/common/laberror.h"
+#include "core/infer/predictor.h"
+#include "core/model/modelfile.h"
+#include "ui/canvas/digitpreview.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QDialogButtonBox>
 #include <QImage>
 #include <QLabel>
@@ -54,8 +62,9 @@ QVector<int> ConfusionGalleryDialog::cellIndices(const ImageSet &test, const std
 
 ConfusionGalleryDialog::ConfusionGalleryDialog(std::shared_ptr<const Dataset> data,
                                                std::shared_ptr<const std::vector<float>> probabilities,
-                                               int trueLabel, int predicted, int epoch, QWidget *parent)
-    : QDialog(parent)
+                                               int trueLabel, int predicted, int epoch, const QString &modelPath,
+                                               QWidget *parent)
+    : QDialog(parent), m_data(data), m_trueLabel(trueLabel), m_predicted(predicted)
 {
     setWindowTitle(tr("True %1, predicted %2 (epoch %3)").arg(trueLabel).arg(predicted).arg(epoch));
     m_list = new QListWidget(this);
@@ -104,11 +113,85 @@ ConfusionGalleryDialog::ConfusionGalleryDialog(std::shared_ptr<const Dataset> da
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *content = new QHBoxLayout;
+    content->addWidget(m_list, 1);
+    content->addWidget(buildExplainPanel(modelPath));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(header);
-    layout->addWidget(m_list, 1);
+    layout->addLayout(content, 1);
     layout->addWidget(buttons);
-    resize(760, 560);
+    resize(940, 560);
+    connect(m_list, &QListWidget::currentRowChanged, this, &ConfusionGalleryDialog::explainSelected);
+    if (m_list->count() > 0)
+        m_list->setCurrentRow(0);
+}
+
+ConfusionGalleryDialog::~ConfusionGalleryDialog() = default;
+
+QWidget *ConfusionGalleryDialog::buildExplainPanel(const QString &modelPath)
+{
+    auto *panel = new QWidget(this);
+    panel->setFixedWidth(200);
+    m_explained = new DigitPreview(panel);
+    m_explained->setObjectName(QStringLiteral("galleryExplained"));
+    m_explained->setFixedSize(196, 196);
+    m_explained->setToolTip(tr("The selected image; red pixels pushed the model towards the chosen digit, blue against"));
+    m_explainDigit = new QComboBox(panel);
+    m_explainDigit->setObjectName(QStringLiteral("galleryExplainDigit"));
+    m_explainDigit->addItem(tr("Why %1 (predicted)").arg(m_predicted), m_predicted);
+    if (m_trueLabel != m_predicted)
+        m_explainDigit->addItem(tr("What spoke for %1 (true)").arg(m_trueLabel), m_trueLabel);
+    connect(m_explainDigit, &QComboBox::currentIndexChanged, this, &ConfusionGalleryDialog::explainSelected);
+    m_explainNote = new QLabel(panel);
+    m_explainNote->setObjectName(QStringLiteral("galleryExplainNote"));
+    m_explainNote->setWordWrap(true);
+    m_explainNote->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+
+    if (QFileInfo::exists(modelPath)) {
+        try {
+            m_predictor = std::make_unique<Predictor>(ModelFile::load(modelPath), QFileInfo(modelPath).fileName());
+            m_explainNote->setText(tr("Saliency of the run's final model (gradient × input against a blank image)."));
+        } catch (const LabError &e) {
+            m_explainNote->setText(tr("No saliency: %1").arg(e.message()));
+        }
+    } else {
+        m_explainNote->setText(tr("Saliency appears once the run has saved its model."));
+    }
+    m_explainDigit->setEnabled(m_predictor != nullptr);
+
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_explained);
+    layout->addWidget(m_explainDigit);
+    layout->addWidget(m_explainNote);
+    layout->addStretch(1);
+    return panel;
+}
+
+void ConfusionGalleryDialog::explainSelected()
+{
+    const QListWidgetItem *item = m_list->currentItem();
+    if (!item || !m_data) {
+        m_explained->setPixels({});
+        return;
+    }
+    const ImageSet &test = m_data->test;
+    const int index = item->data(Qt::UserRole).toInt();
+    std::vector<float> pixels(size_t(test.pixelsPerImage()));
+    const std::uint8_t *src = test.image(index);
+    for (size_t i = 0; i < pixels.size(); ++i)
+        pixels[i] = src[i] / 255.0f;
+    m_explained->setPixels(pixels);
+    if (!m_predictor) {
+        m_explained->setSaliency({});
+        return;
+    }
+    try {
+        m_explained->setSaliency(m_predictor->explain(pixels, m_explainDigit->currentData().toInt()));
+    } catch (const LabError &e) {
+        m_explained->setSaliency({});
+        m_explainNote->setText(tr("No saliency: %1").arg(e.message()));
+    }
 }
 
 } // namespace lab

@@ -319,8 +319,9 @@ void TrainPage::openGallery(int trueLabel, int predicted)
         QMessageBox::warning(this, tr("Gallery"), e.message());
         return;
     }
+    const QString modelPath = m_record.folder.isEmpty() ? QString() : RunStore::modelPath(m_record.folder);
     auto *dialog = new ConfusionGalleryDialog(data, m_epochs.at(epoch - 1).testProbabilities, trueLabel, predicted,
-                                              epoch, this);
+                                              epoch, modelPath, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }
