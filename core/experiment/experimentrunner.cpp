@@ -131,7 +131,8 @@ RunRecord ExperimentRunner::run(RunObserver *observer, RunControl *control, RunP
 {
     prepare();
     const RunStore store(DataLocator::runsFolder(m_request.runsFolder));
-    const QString folder = store.createRunFolder(m_request.spec.name);
+    const QString folder = m_request.folderName.isEmpty() ? store.createRunFolder(m_request.spec.name)
+                                                          : store.createNamedRunFolder(m_request.folderName);
     RunRecord identity;
     identity.modelType = m_request.spec.name;
     identity.loadSeconds = m_prepared->data->loadSeconds;

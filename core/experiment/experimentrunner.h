@@ -19,6 +19,12 @@ struct RunRequest
     TrainConfig config;
     QString dataFolder;      ///< empty = DataLocator's choice
     QString runsFolder;      ///< empty = DataLocator's choice
+    /**
+     * The run folder's name inside the store; empty = a new "<time>-<model_type>". A sweep
+     * task names its own ("<sweep id>-t0003"), so a re-run on any host finds its run.
+     * The folder must not exist yet.
+     */
+    QString folderName;
 };
 
 /**

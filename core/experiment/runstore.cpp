@@ -40,14 +40,31 @@ QString RunStore::modelPath(const QString &folder) { return folder + u'/' + QLat
 QString RunStore::checkpointPath(const QString &folder) { return folder + u'/' + QLatin1String(checkpointFileName); }
 QString RunStore::lockPath(const QString &folder) { return folder + u'/' + QLatin1String(lockFileName); }
 
-QString RunStore::createRunFolder(const QString &modelType) const
+void RunStore::ensureRoot() const
 {
-    QDir root(m_root);
-    if (!root.mkpath(QStringLiteral("."))) {
+    if (!QDir(m_root).mkpath(QStringLiteral("."))) {
         // mkpath does not say why; mkdir on the store itself does.
         const int error = ::mkdir(QFile::encodeName(m_root).constData(), 0777) == 0 ? 0 : errno;
         throw LabError(QStringLiteral("%1: cannot create the run store folder: %2").arg(m_root, FileIo::errorText(error ? error : EACCES)));
     }
+}
+
+QString RunStore::createNamedRunFolder(const QString &name) const
+{
+    if (name != safeName(name) || name.startsWith(u'.'))
+        throw LabError(QStringLiteral("%1: \"%2\" is not usable as a run folder name").arg(m_root, name));
+    ensureRoot();
+    const QString folder = QDir(m_root).filePath(name);
+    // mkdir is atomic on shared filesystems too: of two processes only one creates it.
+    if (::mkdir(QFile::encodeName(folder).constData(), 0777) != 0)
+        throw LabError(QStringLiteral("%1: cannot create the run folder: %2").arg(folder, FileIo::errorText(errno)));
+    return folder;
+}
+
+QString RunStore::createRunFolder(const QString &modelType) const
+{
+    ensureRoot();
+    QDir root(m_root);
     const QString base = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u'-' + safeName(modelType);
     for (int n = 0; n < 1000; ++n) {
         const QString name = n == 0 ? base : base + QStringLiteral("-%1").arg(n + 1);

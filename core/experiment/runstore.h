@@ -25,6 +25,11 @@ public:
 
     /** Creates a new, empty, uniquely named run folder. Throws LabError. */
     QString createRunFolder(const QString &modelType) const;
+    /**
+     * Creates the run folder `name` (a sweep task's fixed name). Throws LabError when the
+     * name is not a plain folder name, the folder exists, or it cannot be made.
+     */
+    QString createNamedRunFolder(const QString &name) const;
     /** Every run with a readable record, newest first. Unreadable folders are skipped. */
     QVector<RunRecord> list() const;
     /**
@@ -42,6 +47,9 @@ public:
     static QString lockPath(const QString &folder);
 
 private:
+    /** Creates the store's own folder if needed. Throws LabError with the real reason. */
+    void ensureRoot() const;
+
     QString m_root;
 };
 

@@ -9,12 +9,14 @@
 #include "core/model/shapeinference.h"
 #include "core/train/runcontrol.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cmath>
 #include <limits>
+#include <random>
 
 namespace lab {
 
@@ -91,7 +93,98 @@ void apply(const QString &parameter, const QString &value, NetworkSpec &spec, Tr
     }
 }
 
+const QStringList integerParameters = {QStringLiteral("width"), QStringLiteral("depth"), QStringLiteral("batch_size"),
+                                       QStringLiteral("epochs")};
+const QStringList realParameters = {QStringLiteral("learning_rate"), QStringLiteral("weight_decay")};
+
+const SweepAxis::Distribution distributions[] = {SweepAxis::Distribution::Uniform, SweepAxis::Distribution::LogUniform,
+                                                 SweepAxis::Distribution::IntLogUniform};
+
+// Reads a range axis ({"log_uniform": [1e-4, 1e-1]}, as "values" or beside "parameter").
+// Returns false when the axis lists values instead.
+bool readRange(const QJsonObject &axisJson, SweepAxis &axis, const QString &where)
+{
+    QJsonObject range = axisJson.value(QStringLiteral("values")).toObject();
+    if (range.isEmpty())
+        range = axisJson;
+    for (SweepAxis::Distribution d : distributions) {
+        const QString key = SweepAxis::distributionName(d);
+        if (!range.contains(key))
+            continue;
+        const QJsonArray bounds = range.value(key).toArray();
+        if (bounds.size() != 2 || !bounds[0].isDouble() || !bounds[1].isDouble())
+            throw LabError(QStringLiteral("%1: \"%2\" needs two numbers [low, high]").arg(where, key));
+        axis.distribution = d;
+        axis.low = bounds[0].toDouble();
+        axis.high = bounds[1].toDouble();
+        const QString text = QStringLiteral("%1 [%2, %3]").arg(key).arg(axis.low, 0, 'g', 10).arg(axis.high, 0, 'g', 10);
+        if (!std::isfinite(axis.low) || !std::isfinite(axis.high))
+            throw LabError(QStringLiteral("%1: %2: the bounds must be finite").arg(where, text));
+        if (axis.low > axis.high)
+            throw LabError(QStringLiteral("%1: %2: low is above high").arg(where, text));
+        if (d != SweepAxis::Distribution::Uniform && axis.low <= 0)
+            throw LabError(QStringLiteral("%1: %2: a log range needs low > 0").arg(where, text));
+        const bool integer = integerParameters.contains(axis.parameter);
+        if (!integer && !realParameters.contains(axis.parameter))
+            throw LabError(QStringLiteral("%1: %2 is not a number, so it cannot be sampled from a range; list its values")
+                               .arg(where, axis.parameter));
+        if (d == SweepAxis::Distribution::IntLogUniform
+            && (!integer || axis.low != std::floor(axis.low) || axis.high != std::floor(axis.high)))
+            throw LabError(QStringLiteral("%1: %2 samples whole numbers: use it for width, depth, batch_size or epochs "
+                                          "with whole bounds").arg(where, text));
+        axis.logScale = axisJson.value(QStringLiteral("log")).toBool(d != SweepAxis::Distribution::Uniform);
+        return true;
+    }
+    if (axisJson.value(QStringLiteral("values")).isObject())
+        throw LabError(QStringLiteral("%1: \"values\" is a range of an unknown kind; expected uniform, log_uniform or "
+                                      "int_log_uniform").arg(where));
+    return false;
+}
+
+// A uniform double in [0, 1) from the generator's raw 64 bits: std::uniform_real_distribution
+// differs between standard libraries, and a sweep must sample the same values everywhere.
+double unitSample(std::mt19937_64 &rng)
+{
+    return double(rng() >> 11) * 0x1.0p-53;
+}
+
+QString sample(const SweepAxis &axis, std::mt19937_64 &rng)
+{
+    const double u = unitSample(rng);
+    const bool integer = integerParameters.contains(axis.parameter);
+    double v = 0;
+    switch (axis.distribution) {
+    case SweepAxis::Distribution::Listed:
+        return QString();
+    case SweepAxis::Distribution::Uniform:
+        v = axis.low + u * (axis.high - axis.low);
+        break;
+    case SweepAxis::Distribution::LogUniform:
+        v = std::exp(std::log(axis.low) + u * (std::log(axis.high) - std::log(axis.low)));
+        break;
+    case SweepAxis::Distribution::IntLogUniform:
+        // Each whole number k gets the log-width of [k, k+1).
+        v = std::floor(std::exp(std::log(axis.low) + u * (std::log(axis.high + 1) - std::log(axis.low))));
+        break;
+    }
+    if (integer)
+        return QString::number(qBound(qint64(std::ceil(axis.low)), qint64(std::llround(v)), qint64(std::floor(axis.high))));
+    // Six significant digits: the value in tasks.txt, run names and the summary is the one trained.
+    return QString::number(qBound(axis.low, v, axis.high), 'g', 6);
+}
+
 } // namespace
+
+QString SweepAxis::distributionName(Distribution d)
+{
+    switch (d) {
+    case Distribution::Listed: return QString();
+    case Distribution::Uniform: return QStringLiteral("uniform");
+    case Distribution::LogUniform: return QStringLiteral("log_uniform");
+    case Distribution::IntLogUniform: return QStringLiteral("int_log_uniform");
+    }
+    return QString();
+}
 
 Sweep Sweep::fromJson(const QJsonObject &json, const QString &where)
 {
@@ -121,6 +214,10 @@ Sweep Sweep::fromJson(const QJsonObject &json, const QString &where)
         if (!axisParameters.contains(axis.parameter))
             throw LabError(QStringLiteral("%1: axes[%2]: parameter \"%3\" is not one of %4")
                                .arg(where).arg(a).arg(axis.parameter, axisParameters.join(QStringLiteral(", "))));
+        if (readRange(axisJson, axis, QStringLiteral("%1: axes[%2]").arg(where).arg(a))) {
+            sweep.axes.append(axis);
+            continue;
+        }
         for (const QJsonValue &v : axisJson.value(QStringLiteral("values")).toArray())
             axis.values << (v.isString() ? v.toString() : QString::number(v.toDouble(), 'g', 10));
         if (axis.values.isEmpty())
@@ -136,6 +233,28 @@ Sweep Sweep::fromJson(const QJsonObject &json, const QString &where)
                            .arg(where, seeds.isDouble() ? QString::number(seedCount, 'f', seedCount == std::floor(seedCount) ? 0 : -1) : QJsonDocument(QJsonArray{seeds}).toJson(QJsonDocument::Compact).mid(1).chopped(1))
                            .arg(maxSeeds));
     sweep.seeds = int(seedCount);
+    // Random search: "trials" samples of the range axes, drawn from "sample_seed".
+    const bool anyRange = std::any_of(sweep.axes.cbegin(), sweep.axes.cend(), [](const SweepAxis &a) { return a.isRandom(); });
+    const QJsonValue trials = json.value(QStringLiteral("trials"));
+    if (anyRange) {
+        const double count = trials.toDouble(-1);
+        if (!(count >= 1 && count <= hardMaxRuns) || count != std::floor(count))
+            throw LabError(QStringLiteral("%1: an axis gives a range, so \"trials\" must say how many samples to draw "
+                                          "(a whole number from 1 to %2)").arg(where).arg(hardMaxRuns));
+        sweep.trials = int(count);
+    } else if (!trials.isUndefined()) {
+        throw LabError(where + QStringLiteral(": \"trials\" needs an axis with a range, e.g. {\"log_uniform\": [1e-4, 1e-1]}"));
+    }
+    const QJsonValue sampleSeed = json.value(QStringLiteral("sample_seed"));
+    if (sampleSeed.isUndefined()) {
+        sweep.sampleSeed = sweep.baseConfig.seed;
+    } else {
+        bool ok = sampleSeed.isString() || (sampleSeed.isDouble() && sampleSeed.toDouble() >= 0
+                                            && sampleSeed.toDouble() == std::floor(sampleSeed.toDouble()));
+        sweep.sampleSeed = sampleSeed.isString() ? sampleSeed.toString().toULongLong(&ok) : quint64(sampleSeed.toDouble());
+        if (!ok)
+            throw LabError(where + QStringLiteral(": sample_seed must be a whole number ≥ 0"));
+    }
     sweep.metric = json.value(QStringLiteral("metric")).toString(sweep.metric);
     if (!metricNames().contains(sweep.metric))
         throw LabError(QStringLiteral("%1: metric \"%2\" is not one of %3").arg(where, sweep.metric, metricNames().join(QStringLiteral(", "))));
@@ -150,16 +269,31 @@ Sweep Sweep::fromFile(const QString &path)
 QJsonObject Sweep::toJson() const
 {
     QJsonArray axisArray;
-    for (const SweepAxis &a : axes)
+    for (const SweepAxis &a : axes) {
+        const QJsonValue values = a.isRandom()
+                                      ? QJsonValue(QJsonObject{{SweepAxis::distributionName(a.distribution), QJsonArray{a.low, a.high}}})
+                                      : QJsonValue(QJsonArray::fromStringList(a.values));
         axisArray.append(QJsonObject{{QStringLiteral("parameter"), a.parameter},
-                                     {QStringLiteral("values"), QJsonArray::fromStringList(a.values)},
+                                     {QStringLiteral("values"), values},
                                      {QStringLiteral("log"), a.logScale}});
-    return {{QStringLiteral("name"), name},
-            {QStringLiteral("base"), QJsonObject{{QStringLiteral("spec"), baseSpec.toJson()},
-                                                 {QStringLiteral("config"), baseConfig.toJson()}}},
-            {QStringLiteral("axes"), axisArray},
-            {QStringLiteral("seeds"), seeds},
-            {QStringLiteral("metric"), metric}};
+    }
+    QJsonObject json{{QStringLiteral("name"), name},
+                     {QStringLiteral("base"), QJsonObject{{QStringLiteral("spec"), baseSpec.toJson()},
+                                                          {QStringLiteral("config"), baseConfig.toJson()}}},
+                     {QStringLiteral("axes"), axisArray},
+                     {QStringLiteral("seeds"), seeds},
+                     {QStringLiteral("metric"), metric}};
+    if (trials > 0) {
+        json.insert(QStringLiteral("trials"), trials);
+        json.insert(QStringLiteral("sample_seed"), QString::number(sampleSeed));   // as text: JSON numbers stop at 2^53
+    }
+    return json;
+}
+
+QString Sweep::id() const
+{
+    const QByteArray canonical = QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+    return name + u'-' + QString::fromLatin1(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex().left(8));
 }
 
 QString Sweep::nameProblem(const QString &name)
@@ -178,14 +312,18 @@ qint64 Sweep::plannedRuns() const
 {
     // Counted without building the grid: a 72 KB file can describe 10^9 runs.
     qint64 runs = seeds;
+    if (trials > 0 && __builtin_mul_overflow(runs, qint64(trials), &runs))
+        return std::numeric_limits<qint64>::max();
     for (const SweepAxis &axis : axes)
-        if (__builtin_mul_overflow(runs, qint64(axis.values.size()), &runs))
+        if (!axis.isRandom() && __builtin_mul_overflow(runs, qint64(axis.values.size()), &runs))
             return std::numeric_limits<qint64>::max();
     return runs;
 }
 
 QVector<SweepPoint> Sweep::points() const
 {
+    if (const QString problem = nameProblem(name); !problem.isEmpty())
+        throw LabError(QStringLiteral("sweep name \"%1\" %2").arg(name, problem));
     const qint64 planned = plannedRuns();
     if (planned > hardMaxRuns)
         throw LabError(QStringLiteral("sweep %1: %2 runs planned; the most a sweep may have is %3, even with --force")
@@ -193,13 +331,35 @@ QVector<SweepPoint> Sweep::points() const
     if (planned > maxRuns && !force)
         throw LabError(QStringLiteral("sweep %1: %2 runs planned, more than the %3 a sweep may have without --force")
                            .arg(name).arg(planned).arg(maxRuns));
+    // The samples of the range axes, trial by trial, axis by axis: one stream from sampleSeed.
+    QVector<QStringList> samples;
+    std::mt19937_64 rng(sampleSeed);
+    for (int t = 0; t < trials; ++t) {
+        QStringList trial;
+        for (const SweepAxis &axis : axes)
+            trial << (axis.isRandom() ? sample(axis, rng) : QString());
+        samples.append(trial);
+    }
+    // Listed axes form the grid; each grid point is crossed with every trial.
     QVector<QStringList> grid{QStringList()};
-    for (const SweepAxis &axis : axes) {
+    for (int a = 0; a < axes.size(); ++a) {
         QVector<QStringList> next;
         for (const QStringList &prefix : grid)
-            for (const QString &value : axis.values)
+            for (const QString &value : axes[a].isRandom() ? QStringList{QString()} : axes[a].values)
                 next.append(prefix + QStringList{value});
         grid = next;
+    }
+    if (trials > 0) {
+        QVector<QStringList> crossed;
+        for (const QStringList &listed : grid)
+            for (const QStringList &trial : samples) {
+                QStringList values = listed;
+                for (int a = 0; a < axes.size(); ++a)
+                    if (axes[a].isRandom())
+                        values[a] = trial[a];
+                crossed.append(values);
+            }
+        grid = crossed;
     }
     QVector<SweepPoint> points;
     for (const QStringList &values : grid) {
@@ -275,6 +435,27 @@ QVector<SweepCell> Sweep::summarize(const QVector<SweepPoint> &points, const QVe
     return cells;
 }
 
+QJsonObject Sweep::summaryJson(const QVector<SweepPoint> &points, const QVector<RunRecord> &records, int plannedRuns) const
+{
+    QJsonArray runs;
+    for (int i = 0; i < records.size() && i < points.size(); ++i)
+        runs.append(QJsonObject{{QStringLiteral("axis_values"), QJsonArray::fromStringList(points[i].axisValues)},
+                                {QStringLiteral("seed"), QString::number(points[i].config.seed)},
+                                {QStringLiteral("run"), records[i].folder},
+                                {QStringLiteral("status"), runStatusName(records[i].status)},
+                                {metric, metricOf(records[i], metric)}});
+    QJsonArray cells;
+    for (const SweepCell &c : summarize(points, records, metric))
+        cells.append(QJsonObject{{QStringLiteral("axis_values"), QJsonArray::fromStringList(c.axisValues)},
+                                 {QStringLiteral("mean"), c.mean}, {QStringLiteral("std"), c.std},
+                                 {QStringLiteral("runs"), c.runs}});
+    QJsonObject summary = toJson();
+    summary.insert(QStringLiteral("runs"), runs);
+    summary.insert(QStringLiteral("cells"), cells);
+    summary.insert(QStringLiteral("planned_runs"), plannedRuns);
+    return summary;
+}
+
 SweepRunner::SweepRunner(Sweep sweep, QString dataFolder, QString runsFolder)
     : m_sweep(std::move(sweep))
     , m_dataFolder(std::move(dataFolder))
@@ -294,28 +475,17 @@ QVector<RunRequest> SweepRunner::requests() const
 QVector<RunRecord> SweepRunner::run(RunObserver *observer, RunControl *control)
 {
     QVector<RunRecord> records;
-    m_summaryPath = m_runsFolder + QStringLiteral("/sweeps/")
-                  + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u'-' + m_sweep.name
-                  + QStringLiteral(".json");
+    // Reserved at once: two sweeps of the same name started in the same second get two
+    // summaries (…-name.json, …-name-2.json), never one overwriting the other.
+    m_summaryPath = AtomicFile::createUnique(m_runsFolder + QStringLiteral("/sweeps"),
+                                             QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))
+                                                 + u'-' + m_sweep.name,
+                                             QStringLiteral(".json"));
     auto writeSummary = [&] {
-        QJsonArray runs;
-        for (int i = 0; i < records.size(); ++i)
-            runs.append(QJsonObject{{QStringLiteral("axis_values"), QJsonArray::fromStringList(m_points[i].axisValues)},
-                                    {QStringLiteral("seed"), QString::number(m_points[i].config.seed)},
-                                    {QStringLiteral("run"), records[i].folder},
-                                    {QStringLiteral("status"), runStatusName(records[i].status)},
-                                    {m_sweep.metric, Sweep::metricOf(records[i], m_sweep.metric)}});
-        QJsonArray cells;
-        for (const SweepCell &c : Sweep::summarize(m_points, records, m_sweep.metric))
-            cells.append(QJsonObject{{QStringLiteral("axis_values"), QJsonArray::fromStringList(c.axisValues)},
-                                     {QStringLiteral("mean"), c.mean}, {QStringLiteral("std"), c.std},
-                                     {QStringLiteral("runs"), c.runs}});
-        QJsonObject summary = m_sweep.toJson();
-        summary.insert(QStringLiteral("runs"), runs);
-        summary.insert(QStringLiteral("cells"), cells);
-        summary.insert(QStringLiteral("planned_runs"), m_points.size());
-        AtomicFile::write(m_summaryPath, QJsonDocument(summary).toJson());
+        AtomicFile::write(m_summaryPath,
+                          QJsonDocument(m_sweep.summaryJson(m_points.mid(0, records.size()), records, int(m_points.size()))).toJson());
     };
+    writeSummary();   // the reserved file holds the plan from the start, never stays empty
     const QVector<RunRequest> runs = requests();
     for (int i = 0; i < runs.size(); ++i) {
         if (control && control->cancelRequested())

@@ -15,12 +15,25 @@ namespace lab {
 
 class RunControl;
 
-/** One swept hyperparameter and its values, e.g. width: 10, 20, 50. */
+/**
+ * One swept hyperparameter: listed values (width: 10, 20, 50), or a range that random
+ * search samples (learning_rate: {"log_uniform": [1e-4, 1e-1]}) once per trial.
+ */
 struct SweepAxis
 {
+    /** How a range is sampled; Listed = the values as written. */
+    enum class Distribution { Listed, Uniform, LogUniform, IntLogUniform };
+
     QString parameter;       ///< width, depth, learning_rate, batch_size, epochs, activation, optimizer, weight_decay
-    QStringList values;      ///< as written in the sweep file
+    QStringList values;      ///< as written in the sweep file (Listed only)
     bool logScale = false;   ///< plot this axis on a log scale
+    Distribution distribution = Distribution::Listed;
+    double low = 0;          ///< the range (not Listed)
+    double high = 0;
+
+    bool isRandom() const { return distribution != Distribution::Listed; }
+    /** "uniform", "log_uniform", "int_log_uniform" (empty for Listed). */
+    static QString distributionName(Distribution d);
 };
 
 /** One run of a sweep: where it sits on the grid, and what it trains. */
@@ -55,6 +68,8 @@ struct Sweep
     TrainConfig baseConfig;
     QVector<SweepAxis> axes;
     int seeds = 1;
+    int trials = 0;          ///< random search: samples of the range axes (0 when every axis is listed)
+    quint64 sampleSeed = 0;  ///< seeds the samples: the file's "sample_seed", else the base config's seed
     QString metric = QStringLiteral("test_error");   ///< test_error, train_error, test_accuracy, train_accuracy, final_train_loss, train_seconds
     bool force = false;      ///< allow more than maxRuns runs (the CLI's --force); never more than hardMaxRuns
 
@@ -63,7 +78,7 @@ struct Sweep
     static constexpr qint64 maxRuns = 1000;
     /** Runs a sweep may plan at all. */
     static constexpr qint64 hardMaxRuns = 100000;
-    /** Axes' value counts × seeds, without building the grid (saturates instead of overflowing). */
+    /** Listed axes' value counts × trials × seeds, without building the grid (saturates instead of overflowing). */
     qint64 plannedRuns() const;
     /** Empty when `name` is usable as a sweep name (a file name part), else what is wrong. */
     static QString nameProblem(const QString &name);
@@ -73,7 +88,15 @@ struct Sweep
     QJsonObject toJson() const;
 
     /**
-     * Every run of the grid (axes × seeds), validated. Throws LabError naming the axis/value,
+     * A short stable identity of what the sweep trains ("width-3f2a9c1e": the name and a hash
+     * of toJson()): the same sweep file with the same overrides gives the same id on any host.
+     */
+    QString id() const;
+
+    /**
+     * Every run of the grid (listed axes × trials of the range axes × seeds), in a stable
+     * order, validated. Range axes are sampled from sampleSeed with the lab's own mapping of
+     * mt19937_64 output, so the values are the same on every platform. Throws LabError naming the axis/value,
      * or when plannedRuns() is above maxRuns (without `force`) or hardMaxRuns.
      */
     QVector<SweepPoint> points() const;
@@ -84,6 +107,12 @@ struct Sweep
     /** Mean ± std of `metric` per grid point over the given runs (points()[i] ↔ records[i]). */
     static QVector<SweepCell> summarize(const QVector<SweepPoint> &points, const QVector<RunRecord> &records,
                                         const QString &metric);
+    /**
+     * The summary file's JSON: the sweep, one entry per run (axis values, seed, run folder,
+     * status, metric; points[i] ↔ records[i]), the cells, and the planned run count. An
+     * in-process sweep and `sweep --collect` both write this.
+     */
+    QJsonObject summaryJson(const QVector<SweepPoint> &points, const QVector<RunRecord> &records, int plannedRuns) const;
 };
 
 /**
