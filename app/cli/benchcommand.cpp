@@ -103,7 +103,7 @@ int augmentationBench(const std::shared_ptr<const lab::Dataset> &data, int threa
             config.diagnostics = false;
             config.augment.enabled = withAugmentation == 1;
             lab::Trainer trainer(preset.spec, config, data);
-            const lab::RunRecord record = trainer.run(nullptr, nullptr);
+            const lab::TrainHistory record = trainer.run(nullptr, nullptr);
             msPerBatch[withAugmentation] = 1000.0 * record.trainSeconds / a.batches;
         }
         const double share = (msPerBatch[1] - msPerBatch[0]) / msPerBatch[1];
@@ -272,7 +272,7 @@ int benchCommand(const QStringList &args)
         config.maxBatchesPerEpoch = c.maxBatches;
         config.diagnostics = false;
         lab::Trainer trainer(spec, config, data);
-        const lab::RunRecord record = trainer.run(nullptr, nullptr);
+        const lab::TrainHistory record = trainer.run(nullptr, nullptr);
         const int fullBatches = (data->train.count + c.batchSize - 1) / c.batchSize;
         const int timed = c.maxBatches > 0 ? std::min(c.maxBatches, fullBatches) : fullBatches;
         const double labSeconds = record.trainSeconds * fullBatches / timed;

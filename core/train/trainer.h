@@ -1,13 +1,12 @@
 #pragma once
 
 #include "core/data/dataset.h"
-#include "core/experiment/runrecord.h"
 #include "core/model/modelfile.h"
 #include "core/model/networkspec.h"
 #include "core/train/trainconfig.h"
+#include "core/train/trainhistory.h"
 
 #include <QByteArray>
-#include <functional>
 #include <memory>
 
 namespace lab {

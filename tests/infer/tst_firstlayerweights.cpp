@@ -41,7 +41,7 @@ private:
     std::shared_ptr<const Dataset> m_data;
 
     /** Trains `spec` for one short epoch; returns the model and the record. */
-    std::pair<ModelFile, RunRecord> train(const NetworkSpec &spec)
+    std::pair<ModelFile, TrainHistory> train(const NetworkSpec &spec)
     {
         TrainConfig config;
         config.epochs = 1;
@@ -49,7 +49,7 @@ private:
         config.threads = 1;
         config.maxBatchesPerEpoch = 10;
         Trainer trainer(spec, config, m_data);
-        const RunRecord record = trainer.run(nullptr, nullptr);
+        const TrainHistory record = trainer.run(nullptr, nullptr);
         return {trainer.model(), record};
     }
 

@@ -65,7 +65,7 @@ private Q_SLOTS:
         config.threads = 1;
         config.diagnostics = false;
         Trainer trainer(NetworkSpec::fromShorthand(QStringLiteral("784-32-10"), QStringLiteral("relu")), config, set);
-        const RunRecord record = trainer.run(nullptr, nullptr);
+        const TrainHistory record = trainer.run(nullptr, nullptr);
         QCOMPARE(record.status, RunStatus::Finished);
         QVERIFY2(record.testAccuracy > 90, qPrintable(QString::number(record.testAccuracy)));
         m_model = trainer.model();

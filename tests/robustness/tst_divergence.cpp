@@ -60,7 +60,7 @@ private Q_SLOTS:
     void trainerStopsAtNonFiniteLoss()
     {
         lab::Trainer trainer(explodingSpec(), explodingConfig(), lab::Dataset::load(m_data));
-        const lab::RunRecord record = trainer.run(nullptr, nullptr);
+        const lab::TrainHistory record = trainer.run(nullptr, nullptr);
         qInfo("%s", qPrintable(record.statusDetail));
         QCOMPARE(lab::runStatusName(record.status), QStringLiteral("diverged"));
         const QRegularExpressionMatch m = whereItDiverged.match(record.statusDetail);
