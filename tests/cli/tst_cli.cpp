@@ -2,9 +2,17 @@
 // and leaves no run folder; a good run prints its folder and writes record + model.
 #include "core/data/idxfile.h"
 #include "testdata.h"
+#ifdef MNIST_LAB_HAS_CHARTS
+#include "imagechecks.h"
+
+#include <QImage>
+#include <QPainter>
+#include <QSvgRenderer>
+#endif
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -162,7 +170,79 @@ private Q_SLOTS:
             QVERIFY2(r.out.contains(QLatin1String(name)), name);
         QVERIFY(r.out.contains(QStringLiteral("98.32")));
     }
+
+#ifdef MNIST_LAB_HAS_CHARTS
+    // `charts` on a run stored by a short training run: one file per chart at the asked
+    // size that a reader sees filled (content over ≥ 90% of width and height), PNG and SVG;
+    // bad input is one line naming the input, and nothing is written.
+    void chartsOfAStoredRun()
+    {
+        const Result train = runCli(trainArgs({QStringLiteral("--layers"), QStringLiteral("784-20-10"), QStringLiteral("--epochs"),
+                                               QStringLiteral("3"), QStringLiteral("--batch-size"), QStringLiteral("20"),
+                                               QStringLiteral("--json")}));
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        const QString folder = QJsonDocument::fromJson(train.out.trimmed().split(u'\n').last().toUtf8())
+                                   .object().value(QStringLiteral("folder")).toString();
+        QVERIFY(QFile::exists(folder + QStringLiteral("/record.json")));
+
+        const QStringList names = {QStringLiteral("loss"), QStringLiteral("accuracy"), QStringLiteral("confusion"),
+                                   QStringLiteral("test-error"), QStringLiteral("gradient-norm"), QStringLiteral("dead-relu"),
+                                   QStringLiteral("weight-norm"), QStringLiteral("first-layer-weights")};
+        QTemporaryDir out;
+        for (const QString &format : {QStringLiteral("png"), QStringLiteral("svg")}) {
+            const QString dir = out.filePath(format);
+            const Result r = runCli({QStringLiteral("charts"), folder, QStringLiteral("--out"), dir, QStringLiteral("--size"),
+                                     QStringLiteral("1200x750"), QStringLiteral("--format"), format});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            QCOMPARE(QDir(dir).entryList(QDir::Files).size(), names.size());
+            QCOMPARE(r.out.trimmed().split(u'\n').size(), names.size());   // one line per file written
+            for (const QString &name : names) {
+                const QString file = QDir(dir).filePath(name + u'.' + format);
+                QImage image;
+                if (format == u"png") {
+                    image.load(file);
+                } else {
+                    QSvgRenderer renderer(file);
+                    QVERIFY2(renderer.isValid(), qPrintable(file));
+                    image = QImage(renderer.defaultSize(), QImage::Format_ARGB32);
+                    image.fill(Qt::white);
+                    QPainter painter(&image);
+                    renderer.render(&painter);
+                }
+                QCOMPARE(image.size(), QSize(1200, 750));
+                const QRect content = ImageChecks::contentRect(image);
+                QVERIFY2(content.width() >= 0.9 * 1200 && content.height() >= 0.9 * 750,
+                         qPrintable(QStringLiteral("%1: content %2x%3").arg(file).arg(content.width()).arg(content.height())));
+                QVERIFY2(ImageChecks::colourCount(image) > 8, qPrintable(file));
+            }
+        }
+        // Default: RUN_FOLDER/charts at 1600x1000.
+        const Result defaults = runCli({QStringLiteral("charts"), folder});
+        QVERIFY2(defaults.exitCode == 0, qPrintable(defaults.err));
+        QCOMPARE(QImage(folder + QStringLiteral("/charts/loss.png")).size(), QSize(1600, 1000));
+
+        struct Bad { QStringList args; QString expected; };
+        const QList<Bad> bad = {
+            {{QStringLiteral("charts"), folder, QStringLiteral("--size"), QStringLiteral("1200")}, QStringLiteral("--size: \"1200\"")},
+            {{QStringLiteral("charts"), folder, QStringLiteral("--size"), QStringLiteral("20x20")}, QStringLiteral("100 to 10000")},
+            {{QStringLiteral("charts"), folder, QStringLiteral("--format"), QStringLiteral("jpg")}, QStringLiteral("--format: \"jpg\"")},
+            {{QStringLiteral("charts"), m_data.path()}, QStringLiteral("is not a run folder")},
+            {{QStringLiteral("charts"), QStringLiteral("/no/such/run")}, QStringLiteral("/no/such/run")},
+        };
+        for (const Bad &b : bad) {
+            QTemporaryDir empty;
+            const Result r = runCli(b.args + QStringList{QStringLiteral("--out"), empty.filePath(QStringLiteral("x"))});
+            QVERIFY2(r.exitCode != 0, qPrintable(b.args.join(u' ')));
+            QVERIFY2(r.err.contains(b.expected), qPrintable(r.err));
+            QVERIFY2(!QFileInfo::exists(empty.filePath(QStringLiteral("x"))), qPrintable(b.args.join(u' ')));
+        }
+    }
+#endif
 };
 
+#ifdef MNIST_LAB_HAS_CHARTS
+QTEST_MAIN(TestCli)   // reading the SVG back draws text: fonts need a QGuiApplication
+#else
 QTEST_GUILESS_MAIN(TestCli)
+#endif
 #include "tst_cli.moc"
