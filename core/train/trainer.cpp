@@ -1,6 +1,7 @@
 #include "core/train/trainer.h"
 
 #include "core/common/laberror.h"
+#include "core/common/memoryreuse.h"
 #include "core/model/networkbuilder_p.h"
 #include "core/model/shapeinference.h"
 #include "core/train/augmentation_p.h"
@@ -409,6 +410,7 @@ TrainHistory Trainer::run(TrainObserver *observer, RunControl *control)
 
 void Trainer::Impl::begin(TrainObserver *observer)
 {
+    keepFreedMemoryForReuse();   // a CNN step's tens of MB would page-fault in again every step
     history.threads = TorchThreads::apply(config.effectiveThreads());
     if (!history.started.isValid())
         history.started = QDateTime::currentDateTime();
