@@ -1,14 +1,23 @@
 // The GUI's exports: the Runs page's Export model… / Export CSV… buttons follow the
 // selection, and what they run writes an ONNX or PyTorch file (chosen by the suffix) and
 // the selected runs' CSV; an unknown suffix or a damaged model is an error, not a file.
+// And what comes back from a cluster: the Sweeps page opens a collected summary and draws
+// the sweep's cells, with or without the run folders beside it.
+#include "core/common/atomicfile.h"
 #include "core/experiment/runstore.h"
+#include "core/experiment/sweeptasks.h"
 #include "core/infer/defaultmodel.h"
 #include "core/model/modelfile.h"
 #include "ui/runs/runexport.h"
+#include "ui/charts/sweepchart.h"
 #include "ui/runs/runspage.h"
+#include "ui/sweeps/sweeppage.h"
+#include "testdata.h"
 #include "uitestsupport.h"
 
 #include <QDir>
+#include <QJsonDocument>
+#include <QTableWidget>
 #include <QFile>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -102,6 +111,54 @@ private Q_SLOTS:
         const QString target = m_dir.filePath(QStringLiteral("out/bad.onnx"));
         QVERIFY(!RunExport::exportModel(notModel, target).isEmpty());
         QVERIFY(!QFileInfo::exists(target));
+    }
+
+    void sweepsPageOpensACollectedSummary()
+    {
+        const QString data = m_dir.filePath(QStringLiteral("synthetic"));
+        TestData::writeSyntheticMnist(data, 300, 100);
+        const Sweep sweep = Sweep::fromJson(QJsonDocument::fromJson(R"({
+            "name": "collected",
+            "base": {"layers": "784-8-10", "activation": "relu",
+                     "config": {"epochs": 1, "batch_size": 50, "learning_rate": 0.003, "threads": 1, "seed": 4}},
+            "axes": [{"parameter": "width", "values": [4, 12]}], "seeds": 2})").object(), QStringLiteral("collected.json"));
+        // The tasks as a cluster would run them, each into the shared store, then collected.
+        const SweepTasks tasks(sweep);
+        const QString store = m_dir.filePath(QStringLiteral("cluster-runs"));
+        for (int i = 0; i < tasks.count(); ++i)
+            QCOMPARE(tasks.runTask(i, store, data, nullptr, nullptr).record.status, RunStatus::Finished);
+        const SweepTasks::Collection collected = tasks.collect(store);
+        QVERIFY(collected.complete());
+        const QString summary = tasks.collectedSummaryPath(store);
+        AtomicFile::write(summary, QJsonDocument(collected.summary).toJson());
+        const QVector<SweepCell> cells = Sweep::summarize(collected.points, collected.records, QStringLiteral("test_error"));
+        QCOMPARE(cells.size(), 2);
+
+        SweepPage page;
+        QVERIFY2(page.loadSummary(summary), qPrintable(page.errorText()));
+        QCOMPARE(page.records().size(), 4);
+        QCOMPARE(page.runTable()->rowCount(), 4);
+        QCOMPARE(page.runTable()->item(3, page.runTable()->columnCount() - 2)->text(), QStringLiteral("finished"));
+        QVERIFY(!page.startButton()->isEnabled());   // looked at, not run again
+        const QStringList series = page.chart()->seriesNames();
+        QVERIFY(!series.isEmpty());   // test error first; train error dashed beside it
+        const QVector<QPointF> means = page.chart()->meanPoints(series.first());
+        QCOMPARE(means.size(), 2);
+        QCOMPARE(means[0], QPointF(4, cells[0].mean));
+        QCOMPARE(means[1], QPointF(12, cells[1].mean));
+
+        // Summary copied away from its run folders: the sweep's metric still draws the same.
+        QVERIFY(QDir(QDir(store).filePath(tasks.folderName(0))).removeRecursively());
+        SweepPage away;
+        QVERIFY2(away.loadSummary(summary), qPrintable(away.errorText()));
+        QVERIFY(away.gridText().contains(QStringLiteral("3 records read")));
+        QCOMPARE(away.chart()->meanPoints(series.first())[0].y(), cells[0].mean);
+
+        // A sweep file is not a summary: said so on the page.
+        const QString sweepFile = m_dir.filePath(QStringLiteral("collected.json"));
+        AtomicFile::write(sweepFile, QJsonDocument(sweep.toJson()).toJson());
+        QVERIFY(!away.loadSummary(sweepFile));
+        QVERIFY2(away.errorText().contains(QStringLiteral("not a sweep summary")), qPrintable(away.errorText()));
     }
 };
 

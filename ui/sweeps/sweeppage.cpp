@@ -4,6 +4,7 @@
 #include "ui/common/progressformat.h"
 #include "core/common/laberror.h"
 #include "core/data/dataset.h"
+#include "core/experiment/sweepsummary.h"
 #include "ui/run/runsession.h"
 
 #include <QCheckBox>
@@ -45,6 +46,9 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     m_source->addItem(tr("Learning rate (built-in)"), builtInPath(QStringLiteral("learning-rate")));
     m_source->setMinimumContentsLength(22);
     m_open = new QPushButton(tr("Open sweep file…"), this);
+    m_openSummary = new QPushButton(tr("Open summary…"), this);
+    m_openSummary->setToolTip(tr("Show a finished sweep's summary: one run here, or collected from a cluster "
+                                 "(mnist-lab-cli sweep FILE --collect)"));
     m_epochs = new QSpinBox(this);
     m_epochs->setRange(1, TrainConfig::maxEpochs);
     m_epochs->setToolTip(tr("Epochs of every run (lower it for a quick look)"));
@@ -92,6 +96,7 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     sourceRow->addWidget(new QLabel(tr("Sweep:"), this));
     sourceRow->addWidget(m_source);
     sourceRow->addWidget(m_open);
+    sourceRow->addWidget(m_openSummary);
     sourceRow->addSpacing(16);
     sourceRow->addWidget(new QLabel(tr("Epochs per run:"), this));
     sourceRow->addWidget(m_epochs);
@@ -134,6 +139,7 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
 
     connect(m_source, &QComboBox::currentIndexChanged, this, &SweepPage::chooseSource);
     connect(m_open, &QPushButton::clicked, this, &SweepPage::openFileInteractive);
+    connect(m_openSummary, &QPushButton::clicked, this, &SweepPage::openSummaryInteractive);
     connect(m_epochs, &QSpinBox::valueChanged, this, &SweepPage::showGrid);
     connect(m_seeds, &QSpinBox::valueChanged, this, &SweepPage::showGrid);
     connect(m_start, &QPushButton::clicked, this, &SweepPage::start);
@@ -205,6 +211,57 @@ void SweepPage::openFileInteractive()
     const QString path = QFileDialog::getOpenFileName(this, tr("Open a sweep"), QString(), tr("Sweep files (*.json);;All files (*)"));
     if (!path.isEmpty())
         loadFile(path);
+}
+
+void SweepPage::openSummaryInteractive()
+{
+    const QString start = m_runsFolder.isEmpty() ? QString() : QDir(m_runsFolder).filePath(QStringLiteral("sweeps"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a sweep summary"), start,
+                                                      tr("Sweep summaries (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        loadSummary(path);
+}
+
+bool SweepPage::loadSummary(const QString &path)
+{
+    if (isRunning())
+        return false;
+    SweepSummary summary;
+    try {
+        summary = SweepSummary::load(path);
+    } catch (const LabError &e) {
+        showError(e.message());
+        return false;
+    }
+    m_error->hide();
+    // Shown as a sweep that ran: the table and chart read m_running, m_points and m_records.
+    m_loadedSweep = summary.sweep;
+    m_loaded = true;
+    m_gridOk = false;   // a summary is looked at, not started again from here
+    m_running = summary.sweep;
+    m_points = summary.points;
+    m_records = summary.records;
+    m_total = int(m_points.size());
+    m_currentIndex = qMax(0, m_total - 1);
+    {
+        QSignalBlocker blockMetric(m_metric);
+        m_metric->setCurrentText(summary.sweep.metric);
+    }
+    m_grid->setText(tr("<b>Summary</b> %1: %2 of %3 planned runs of sweep %4 (%5 records read from their run folders)")
+                        .arg(QDir::toNativeSeparators(path).toHtmlEscaped())
+                        .arg(m_points.size())
+                        .arg(summary.plannedRuns)
+                        .arg(summary.sweep.name.toHtmlEscaped())
+                        .arg(summary.recordsFromFolders));
+    m_chart->setSweep(m_running);
+    m_overall->setRange(0, qMax(1, summary.plannedRuns));
+    m_overall->setValue(int(m_points.size()));
+    m_overall->setFormat(tr("Summary: %1 of %2 runs").arg(m_points.size()).arg(summary.plannedRuns));
+    fillTable();
+    updateChart();
+    updateButtons();
+    m_logX->setChecked(m_chart->xLogScale());
+    return true;
 }
 
 void SweepPage::chooseSource(int index)
@@ -411,6 +468,7 @@ void SweepPage::updateButtons()
     m_stop->setEnabled(running && !m_session->stopRequested());
     m_source->setEnabled(!running);
     m_open->setEnabled(!running);
+    m_openSummary->setEnabled(!running);
     // An epochs axis sets every run's epochs itself.
     const bool epochsAxis = std::any_of(m_loadedSweep.axes.cbegin(), m_loadedSweep.axes.cend(),
                                         [](const SweepAxis &a) { return a.parameter == u"epochs"; });

@@ -45,6 +45,12 @@ public:
     bool loadBuiltIn(const QString &name);
     /** Loads a sweep JSON file; false with the error shown when it is unreadable or invalid. */
     bool loadFile(const QString &path);
+    /**
+     * Shows a sweep's summary file (an in-process sweep's, or `sweep --collect`'s from a
+     * cluster run): its grid, its runs in the table and the same chart. Nothing is run.
+     * False with the error shown when it is not a summary.
+     */
+    bool loadSummary(const QString &path);
     /** The loaded sweep with the page's epochs/seeds overrides applied. */
     Sweep sweep() const;
 
@@ -79,6 +85,8 @@ public Q_SLOTS:
     void stop();
     /** Asks for a sweep JSON file and loads it. */
     void openFileInteractive();
+    /** Asks for a sweep summary (e.g. <runs>/sweeps/…-collected.json) and shows it. */
+    void openSummaryInteractive();
 
 Q_SIGNALS:
     /** A run of the sweep started / ended (it is in the run store); for the Runs page. */
@@ -120,6 +128,7 @@ private:
 
     QComboBox *m_source;
     QPushButton *m_open;
+    QPushButton *m_openSummary;
     QSpinBox *m_epochs;
     QSpinBox *m_seeds;
     QPushButton *m_start;
