@@ -297,7 +297,17 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 2, 30000);
         const quint64 firstJob = page.session()->currentJob();
 
+        page.setCanTrain(true);
         page.stop();
+        // The stopping run no longer holds the page: Train is enabled again, Stop is not.
+        QVERIFY(!page.isRunning());
+        QVERIFY(page.stopButton() && !page.stopButton()->isEnabled());
+        QVERIFY(!page.pauseButton()->isEnabled());
+        QPushButton *train = nullptr;
+        for (QPushButton *b : page.findChildren<QPushButton *>())
+            if (b->text().startsWith(QStringLiteral("Train")))
+                train = b;
+        QVERIFY(train && train->isEnabled());
         RunRequest second = request(1, 10);
         second.spec.name = QStringLiteral("second_run");
         second.runsFolder = runs.path();
@@ -321,6 +331,7 @@ private Q_SLOTS:
         QTest::qWait(200);
         QCOMPARE(ended.count(), 1);
         QVERIFY(!page.isRunning());
+        QVERIFY(!page.session()->isRunning());
     }
 };
 

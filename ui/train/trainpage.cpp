@@ -153,7 +153,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
 
 TrainPage::~TrainPage() = default;   // m_session (a child) cancels and joins its thread
 
-bool TrainPage::isRunning() const { return m_session->isRunning(); }
+bool TrainPage::isRunning() const { return m_session->isRunning() && !m_session->stopRequested(); }
 
 QList<ChartWidget *> TrainPage::charts() const
 {
@@ -171,8 +171,7 @@ void TrainPage::setCanTrain(bool can, const QString &why)
 
 bool TrainPage::startRun(const RunRequest &request)
 {
-    // A stopped run may still be finishing its batch; the session drops what it reports from now on.
-    if (m_session->isRunning() && !m_session->stopRequested()) {
+    if (isRunning()) {
         m_banner->showMessage(tr("A run is already going on: stop it first."), Banner::Kind::Warning);
         return false;
     }
@@ -206,7 +205,7 @@ void TrainPage::resume() { m_session->resume(); }
 
 void TrainPage::stop()
 {
-    if (m_session->isRunning()) {
+    if (isRunning()) {
         m_session->stop();
         m_progress->setFormat(m_progress->format() + tr(" · stopping…"));
     }
@@ -233,7 +232,7 @@ void TrainPage::applyLearningRate()
 
 void TrainPage::updateButtons()
 {
-    const bool running = m_session->isRunning();
+    const bool running = isRunning();   // a stopping run counts as ended here
     const bool paused = m_session->isPaused();
     m_train->setEnabled(!running && m_canTrain);
     m_pause->setEnabled(running);

@@ -50,6 +50,10 @@ public:
     /** Enables the Train button (the design is valid). */
     void setCanTrain(bool can, const QString &why = QString());
 
+    /**
+     * A run holds the page. One that was asked to stop no longer does: the next run may
+     * start while it finishes its batch, and nothing it still reports reaches the page.
+     */
     bool isRunning() const;
     RunSession *session() const { return m_session; }
     /** The folder of the current or last run (empty before the first run started). */
