@@ -113,9 +113,20 @@ void MainWindow::buildMenus()
     QMenu *train = menuBar()->addMenu(tr("T&raining"));
     QAction *start = train->addAction(tr("&Train"), this, &MainWindow::startTraining);
     start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
-    train->addAction(tr("&Pause"), m_train, &TrainPage::pause);
-    train->addAction(tr("R&esume"), m_train, &TrainPage::resume);
-    train->addAction(tr("&Stop"), m_train, &TrainPage::stop);
+    QAction *pause = train->addAction(tr("&Pause"), m_train, &TrainPage::pause);
+    QAction *resume = train->addAction(tr("R&esume"), m_train, &TrainPage::resume);
+    QAction *stop = train->addAction(tr("&Stop"), m_train, &TrainPage::stop);
+    // Each action only when it means something: Train when no run goes on, Pause while it
+    // runs, Resume while paused, Stop while either; Design's Train ▶ follows too.
+    auto follow = [this, start, pause, resume, stop](bool running, bool paused) {
+        start->setEnabled(!running);
+        pause->setEnabled(running && !paused);
+        resume->setEnabled(running && paused);
+        stop->setEnabled(running);
+        m_design->setRunActive(running);
+    };
+    connect(m_train, &TrainPage::runStateChanged, this, follow);
+    follow(m_train->isRunning(), false);
 
     QMenu *charts = menuBar()->addMenu(tr("&Charts"));
     // One Ctrl+E for the whole window: the chart under the mouse, else the one in view.
@@ -202,8 +213,8 @@ void MainWindow::startTraining()
         m_tabs->setCurrentWidget(m_design);
         return;
     }
-    if (m_train->isRunning()) {
-        QMessageBox::information(this, tr("Training"), tr("A run is already going on: stop it first."));
+    if (m_train->isRunning()) {   // the actions are disabled then; a shortcut race lands here
+        statusBar()->showMessage(tr("A run is already going on: stop it first."), 10000);
         m_tabs->setCurrentWidget(m_train);
         return;
     }

@@ -19,6 +19,7 @@
 #include "ui/run/runsession.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
@@ -282,6 +283,55 @@ private Q_SLOTS:
     // Stop a run and start the next at once: the first is still finishing its batch, and
     // what it reports from then on (its last batches, its cancelled end) is another job's
     // and must not reach the page, which shows the second run only.
+    // The Training menu and Design's Train ▶ follow the run: Train only without a run, Pause
+    // while it runs, Resume while paused, Stop while either; the lr box says when it works.
+    void windowActionsFollowTheRun()
+    {
+        {
+            AppSettings settings;
+            settings.setDataFolder(m_data.path());
+            settings.setRunsFolder(m_runs.path());
+        }
+        MainWindow window;
+        window.show();
+        auto action = [&window](const QString &text) {
+            for (QAction *a : window.findChildren<QAction *>())
+                if (a->text() == text)
+                    return a;
+            return static_cast<QAction *>(nullptr);
+        };
+        QAction *train = action(QStringLiteral("&Train")), *pause = action(QStringLiteral("&Pause"));
+        QAction *resume = action(QStringLiteral("R&esume")), *stop = action(QStringLiteral("&Stop"));
+        QVERIFY(train && pause && resume && stop);
+        auto states = [&] {
+            return QString::fromLatin1("%1%2%3%4%5").arg(int(train->isEnabled())).arg(int(pause->isEnabled()))
+                .arg(int(resume->isEnabled())).arg(int(stop->isEnabled()))
+                .arg(int(window.designPage()->trainButton()->isEnabled()));
+        };
+        auto *lr = window.trainPage()->findChild<QLineEdit *>(QStringLiteral("liveLearningRate"));
+        QCOMPARE(states(), QStringLiteral("10001"));   // idle: only Train
+        QVERIFY(lr->toolTip().contains(QStringLiteral("pause it")));
+
+        window.designPage()->setDesign(request(1, 10).spec, request(200, 10).config);
+        QSignalSpy batches(window.trainPage()->session(), &RunSession::batches);
+        QSignalSpy ended(window.trainPage(), &TrainPage::runEnded);
+        train->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 0, 30000);
+        QCOMPARE(states(), QStringLiteral("01010"));   // running: Pause, Stop
+        QVERIFY(!lr->isEnabled());
+        QVERIFY(lr->toolTip().contains(QStringLiteral("Pause the run")));
+        QCOMPARE(lr->placeholderText(), QStringLiteral("pause first"));
+
+        pause->trigger();
+        QCOMPARE(states(), QStringLiteral("00110"));   // paused: Resume, Stop (no "already going on" popup)
+        QVERIFY(lr->isEnabled());
+        resume->trigger();
+        QCOMPARE(states(), QStringLiteral("01010"));
+        stop->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
+        QCOMPARE(states(), QStringLiteral("10001"));
+    }
+
     void staleRunIsDropped()
     {
         QTemporaryDir runs;

@@ -250,6 +250,14 @@ QString DesignPage::problemText() const
 
 QAbstractButton *DesignPage::trainButton() const { return m_train; }
 
+void DesignPage::setRunActive(bool active)
+{
+    if (active == m_runActive)
+        return;
+    m_runActive = active;
+    refreshSummary();
+}
+
 void DesignPage::setTrainCount(int count)
 {
     m_trainCount = qMax(1, count);
@@ -316,8 +324,10 @@ void DesignPage::refreshSummary()
     const QString problems = problemText();
     m_banner->showMessage(problems, Banner::Kind::Error);
     const bool valid = canTrain();
-    m_train->setEnabled(valid);
-    m_train->setToolTip(valid ? tr("Train this design") : problems);
+    m_train->setEnabled(valid && !m_runActive);
+    m_train->setToolTip(m_runActive ? tr("A run is going on: stop it on the Train page first")
+                                    : valid ? tr("Train this design") : problems);
+    m_quick99->setEnabled(!m_runActive);
     if (valid != m_lastValid) {
         m_lastValid = valid;
         Q_EMIT validityChanged(valid);

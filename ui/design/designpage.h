@@ -56,6 +56,8 @@ public:
     /** Loads the quick-99 preset and asks to train it: the first thing a new user is offered. */
     QPushButton *quick99Button() const { return m_quick99; }
     QAbstractButton *trainButton() const;
+    /** While a run is going on, Train ▶ (and the quick-99 button) wait for it: disabled, saying why. */
+    void setRunActive(bool active);
 
 Q_SIGNALS:
     /** The user pressed Train on a valid design. */
@@ -83,6 +85,7 @@ private:
     QPushButton *m_quick99;   ///< "Train a 99% model now": the quick-99 preset, trained at once
     int m_trainCount = 60000;
     bool m_lastValid = false;
+    bool m_runActive = false;
 };
 
 } // namespace lab

@@ -240,6 +240,18 @@ void TrainPage::updateButtons()
     m_stop->setEnabled(running);
     m_lr->setEnabled(running && paused);
     m_applyLr->setEnabled(running && paused);
+    // A disabled box says when it works.
+    const QString lrHint = !running ? tr("Changes the learning rate of a running run: start a run, pause it, then type here")
+                           : paused ? tr("Learning rate from the next batch on (Enter or Set lr)")
+                                    : tr("Pause the run to change its learning rate");
+    m_lr->setToolTip(lrHint);
+    m_applyLr->setToolTip(lrHint);
+    m_lr->setPlaceholderText(running && !paused ? tr("pause first") : tr("new lr"));
+    if (running != m_lastRunning || paused != m_lastPaused) {
+        m_lastRunning = running;
+        m_lastPaused = paused;
+        Q_EMIT runStateChanged(running, paused);
+    }
     m_exportAll->setEnabled(!m_record.folder.isEmpty());
     if (running && paused)
         m_progress->setFormat(m_progress->format().section(QStringLiteral(" · paused"), 0, 0) + tr(" · paused"));

@@ -94,6 +94,8 @@ Q_SIGNALS:
     /** The run ended and is in the run store (any status). */
     void runEnded(const lab::RunRecord &record);
     void runFailed(const QString &message);
+    /** The run started, paused, resumed or ended: what the window's Train/Pause/Resume/Stop follow. */
+    void runStateChanged(bool running, bool paused);
 
 private:
     void onStarted(const RunRecord &record);
@@ -111,6 +113,8 @@ private:
     QVector<EpochMetrics> m_epochs;
     BatchProgress m_lastBatch;
     bool m_canTrain = true;
+    bool m_lastRunning = false;   ///< the state runStateChanged() last told
+    bool m_lastPaused = false;
     QElapsedTimer m_sinceStart;
 
     QPushButton *m_train;
