@@ -383,6 +383,28 @@ private Q_SLOTS:
         QVERIFY(window.trainPage()->charts().contains(fallback));
     }
 
+    // Stale texts: no "mean ± std over 1 seed", no colour-bar "0 / 0 / 0" before the first epoch.
+    void noStaleTexts()
+    {
+        SweepChart sweep;
+        Sweep one = makeSweep();
+        one.seeds = 1;
+        sweep.setSweep(one);
+        const QString title = sweep.findChild<QChartView *>()->chart()->title();
+        QVERIFY2(title.contains(QStringLiteral("no spread")) && !title.contains(QStringLiteral("±")), qPrintable(title));
+
+        ConfusionHeatmap empty;
+        TextProbe::Device probe(QSize(800, 500));
+        {
+            QPainter painter(&probe);
+            empty.renderTo(painter, QSize(800, 500));
+        }
+        int zeros = 0;
+        for (const TextProbe::Text &t : probe.texts())
+            zeros += t.text == u"0" ? 1 : 0;
+        QCOMPARE(zeros, 2);   // the row and column headers, no colour-bar ticks
+    }
+
     void badPathSaysWhichFile()
     {
         QString error;

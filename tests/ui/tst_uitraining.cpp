@@ -23,7 +23,9 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QLocale>
 #include <QPushButton>
 #include <QSettings>
@@ -330,6 +332,10 @@ private Q_SLOTS:
         stop->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
         QCOMPARE(states(), QStringLiteral("10001"));
+        // No "… 1:40 left" on a run that has ended.
+        for (QLabel *label : window.trainPage()->findChildren<QLabel *>())
+            QVERIFY2(!label->text().contains(QStringLiteral(" left")), qPrintable(label->text()));
+        QVERIFY(!window.trainPage()->findChild<QProgressBar *>()->format().contains(QStringLiteral(" left")));
     }
 
     void staleRunIsDropped()

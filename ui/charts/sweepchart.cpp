@@ -196,10 +196,10 @@ void SweepChart::rebuild()
     const QString metrics = m_comparisonMetric.isEmpty()
                                 ? metricTitle(m_metric).toLower()
                                 : tr("%1 and %2").arg(metricTitle(m_metric).toLower(), metricTitle(m_comparisonMetric).toLower());
-    m_chart->setTitle(m_hasSweep ? tr("%1: %2 vs %3 (mean ± std over %4)")
-                                       .arg(m_sweep.name, metrics, xName,
-                                            seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(seeds))
-                                 : tr("No sweep loaded"));
+    // One seed has no spread to show: say so instead of "mean ± std over 1 seed".
+    m_chart->setTitle(!m_hasSweep ? tr("No sweep loaded")
+                      : seeds == 1 ? tr("%1: %2 vs %3 (one run per point, no spread)").arg(m_sweep.name, metrics, xName)
+                                   : tr("%1: %2 vs %3 (mean ± std over %4 seeds)").arg(m_sweep.name, metrics, xName).arg(seeds));
 
     // X axis: log10, linear, or one category per word.
     QAbstractAxis *x = nullptr;

@@ -340,6 +340,10 @@ void TrainPage::openGallery(int trueLabel, int predicted)
 void TrainPage::onEnded(const RunRecord &record)
 {
     m_record = record;
+    // Nothing is left to run: the speed stays, the time left goes.
+    m_speed->setText(m_lastBatch.samplesPerSecond > 0
+                         ? tr("%1 samples/s").arg(QLocale().toString(qint64(m_lastBatch.samplesPerSecond)))
+                         : QString());
     m_loss->setLrChanges(record.lrChanges);
     const QString model = record.folder.isEmpty() ? QString() : RunStore::modelPath(record.folder);
     if (!model.isEmpty() && QFileInfo::exists(model))
