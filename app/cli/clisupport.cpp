@@ -137,6 +137,11 @@ ProgressPrinter::ProgressPrinter(bool json)
 void ProgressPrinter::onRunStarted(const lab::RunRecord &record, const lab::RunPosition &)
 {
     m_epochs = record.config.epochs;
+    // A resume that found record and checkpoint disagreeing says what it did about it.
+    if (!record.repaired.isEmpty()) {
+        err() << "mnist-lab-cli: note: " << record.folder << ": " << record.repaired << '\n';
+        err().flush();
+    }
     if (m_json) {
         out() << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("started")},
                                            {QStringLiteral("model_type"), record.modelType},

@@ -122,6 +122,24 @@ void AtomicFile::write(const QString &path, const QByteArray &bytes)
         throw LabError(QStringLiteral("%1: written, but its folder could not be synced to disk: %2").arg(path, FileIo::errorText(error)));
 }
 
+QString AtomicFile::createUnique(const QString &folder, const QString &base, const QString &suffix)
+{
+    if (const int error = makeFolders(folder))
+        throw LabError(QStringLiteral("%1: cannot create folder: %2").arg(folder, FileIo::errorText(error)));
+    for (int n = 1; n <= 1000; ++n) {
+        const QString path = QStringLiteral("%1/%2%3%4").arg(folder, base, n == 1 ? QString() : QStringLiteral("-%1").arg(n), suffix);
+        // O_EXCL: of two processes asking for the same name in the same second, one gets "-2".
+        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            ::close(fd);
+            return path;
+        }
+        if (errno != EEXIST)
+            throw LabError(QStringLiteral("%1/%2%3: cannot create: %4").arg(folder, base, suffix, FileIo::errorText(errno)));
+    }
+    throw LabError(QStringLiteral("%1/%2%3: no free name").arg(folder, base, suffix));
+}
+
 void AtomicFile::remove(const QString &path)
 {
     const QFileInfo info(path);

@@ -20,6 +20,12 @@ public:
     static void write(const QString &path, const QByteArray &bytes);
     /** Removes `path` (missing is fine) and syncs its folder; a save step too. Throws LabError. */
     static void remove(const QString &path);
+    /**
+     * Reserves a new file name in `folder` (created if missing): creates "<base><suffix>"
+     * empty and exclusively, or "<base>-2<suffix>", "-3"… when taken, so two processes
+     * never get the same name. Returns its path; write() replaces it later. Throws LabError.
+     */
+    static QString createUnique(const QString &folder, const QString &base, const QString &suffix);
     /** True for a name this class uses for its temporary files (and QSaveFile's "<name>.XXXXXX" of older versions). */
     static bool isTemporaryName(const QString &fileName, const QString &target);
 };

@@ -93,6 +93,9 @@ QJsonObject RunRecord::toJson() const
     };
     if (!statusDetail.isEmpty())
         json.insert(QStringLiteral("status_detail"), statusDetail);
+    json.insert(QStringLiteral("model_epoch"), modelEpoch);
+    if (!repaired.isEmpty())
+        json.insert(QStringLiteral("repaired"), repaired);
     if (started.isValid())
         json.insert(QStringLiteral("started"), started.toString(Qt::ISODateWithMs));
     if (ended.isValid())
@@ -163,6 +166,8 @@ RunRecord RunRecord::fromJson(const QJsonObject &json, const QString &where)
     r.loadSeconds = json.value(QStringLiteral("load_seconds")).toDouble();
     r.evalSeconds = json.value(QStringLiteral("eval_seconds")).toDouble();
     r.environment = json.value(QStringLiteral("environment")).toObject();
+    r.modelEpoch = json.value(QStringLiteral("model_epoch")).toInt(0);
+    r.repaired = json.value(QStringLiteral("repaired")).toString();
     if (r.spec.name.isEmpty())
         r.spec.name = r.modelType;
     return r;

@@ -35,6 +35,13 @@ struct RunRecord : TrainHistory
     QString id;                  ///< the folder's name
     double loadSeconds = 0;
     QJsonObject environment;     ///< libtorch, BLAS, threads, CPU, Qt
+    /**
+     * The epoch whose weights model.mnlm holds: the last one, or for a diverged run the
+     * last with a finite loss; 0 while there is no model file.
+     */
+    int modelEpoch = 0;
+    /** What resume found inconsistent on disk and repaired (e.g. a record an epoch behind its checkpoint); usually empty. */
+    QString repaired;
 
     /** Replaces what the trainer produced, keeping the run's identity and environment. */
     void setHistory(const TrainHistory &history) { static_cast<TrainHistory &>(*this) = history; }

@@ -109,6 +109,11 @@ struct Ending
     QString detail;
 };
 
+// Thrown out of an evaluation when the run is cancelled meanwhile.
+struct EvaluationCancelled
+{
+};
+
 } // namespace
 
 struct Trainer::Impl
@@ -130,6 +135,7 @@ struct Trainer::Impl
     double bestScore = -1;
     int epochsWithoutImprovement = 0;
     double learningRateBase = 0;
+    RunControl *control = nullptr;   // run()'s, also asked between evaluation chunks
     // Wall clock for wall_seconds_to_*: data loading (just before the trainer was made)
     // plus everything since, pauses excepted.
     QElapsedTimer wallClock;
@@ -177,6 +183,12 @@ EvalResult Trainer::Impl::evaluate(const ImageSet &set, const torch::Tensor &ind
     int64_t correct = 0;
     const int64_t chunk = evalChunk;
     for (int64_t start = 0; start < n; start += chunk) {
+        // Ctrl+C is honoured here too: evaluating a large design takes seconds, and a
+        // request seen only at the next batch was seen far too late.
+        if (control && control->cancelRequested()) {
+            network.net->train();
+            throw EvaluationCancelled{};
+        }
         const int64_t len = std::min<int64_t>(chunk, n - start);
         const torch::Tensor logits = network.run(normalizedImages(set, indices, start, len, data->norm, network, evalX));
         const torch::Tensor labels = y.narrow(0, start, len);
@@ -283,6 +295,11 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
         at::Generator splitGenerator = at::detail::createCPUGenerator(epochSeed(config.seed, -1));
         const int64_t n = data->train.count;
         const int64_t valCount = std::max<int64_t>(1, int64_t(std::llround(double(n) * config.validationFraction)));
+        // One image and a split of 0.5 left nothing to train on: a division by zero (SIGFPE) later.
+        if (n - valCount < 1)
+            throw LabError(QStringLiteral("training data: %1 training image(s); a validation split of %2 leaves none "
+                                          "to train on (use more images or no --validation)")
+                               .arg(n).arg(config.validationFraction));
         const torch::Tensor order = torch::randperm(n, splitGenerator, torch::kLong);
         const torch::Tensor trainIdx = order.narrow(0, 0, n - valCount);
         const torch::Tensor valIdx = order.narrow(0, n - valCount, valCount);
@@ -384,6 +401,7 @@ ModelFile Trainer::bestModel() const
 
 TrainHistory Trainer::run(TrainObserver *observer, RunControl *control)
 {
+    d->control = control;
     d->begin(observer);
     try {
         const RunPlan plan = d->plan();
@@ -397,6 +415,9 @@ TrainHistory Trainer::run(TrainObserver *observer, RunControl *control)
         }
         d->finalTrainPass();
         return d->finish(RunStatus::Finished, QString());
+    } catch (const EvaluationCancelled &) {
+        return d->finish(RunStatus::Cancelled, QStringLiteral("stopped while evaluating; %1 epochs complete")
+                                                   .arg(d->history.completedEpochs()));
     } catch (const LabError &e) {
         return d->finish(RunStatus::Failed, e.message());
     } catch (const c10::Error &e) {
@@ -445,7 +466,13 @@ std::optional<Ending> Trainer::Impl::runEpoch(int epoch, const RunPlan &plan, Tr
     if (control && control->cancelRequested())
         return Ending{RunStatus::Cancelled, QStringLiteral("stopped during epoch %1; %2 epochs complete")
                                                 .arg(epoch).arg(history.completedEpochs())};
-    const EpochMetrics m = evaluateEpoch(e, seconds);
+    EpochMetrics m;
+    try {
+        m = evaluateEpoch(e, seconds);
+    } catch (const EvaluationCancelled &) {
+        return Ending{RunStatus::Cancelled, QStringLiteral("stopped while evaluating epoch %1; %2 epochs complete")
+                                                .arg(epoch).arg(history.completedEpochs())};
+    }
     recordEpoch(m);
     if (observer)
         observer->onEpoch(m);
