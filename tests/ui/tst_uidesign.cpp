@@ -7,6 +7,8 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
+#include <QAbstractItemView>
+#include <QStyleOptionViewItem>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -149,6 +151,39 @@ private Q_SLOTS:
         // Parameter counts show per layer: Linear(50) after 784 inputs has 784*50+50.
         QCOMPARE(model->index(1, LayerTableModel::ParamsColumn).data().toString().remove(u',').remove(QChar(0xa0)).remove(u'.'),
                  QStringLiteral("39250"));
+    }
+
+    // A width of 0 is refused with its reason (not silently reverted); a width of 99999 is
+    // accepted without widening the window.
+    void extremeWidths()
+    {
+        DesignPage page;
+        page.resize(1024, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        LayerTableModel *model = page.layerModel();
+        page.setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-50-50-10"), QStringLiteral("relu")), TrainConfig());
+        const QModelIndex width = model->index(1, LayerTableModel::UnitsColumn);
+        auto *view = page.findChild<QAbstractItemView *>();
+        QVERIFY(view);
+        auto *spin = qobject_cast<QSpinBox *>(view->itemDelegate()->createEditor(view->viewport(), QStyleOptionViewItem(), width));
+        QVERIFY(spin);
+        QCOMPARE(spin->minimum(), 0);   // 0 reaches the model instead of snapping back to 50
+        delete spin;
+        QVERIFY(model->setData(width, 0));
+        QCOMPARE(model->spec().layers.at(1).units, 0);
+        QVERIFY(!page.canTrain());
+        QVERIFY2(page.problemText().contains(QStringLiteral("units is 0, expected at least 1")), qPrintable(page.problemText()));
+        QVERIFY(!page.trainButton()->isEnabled());
+
+        QVERIFY(model->setData(width, 50));
+        QTest::qWait(20);   // the layout takes the new texts into account
+        const int before = page.minimumSizeHint().width();
+        QVERIFY(model->setData(width, 99999));
+        QVERIFY(page.canTrain());
+        QTest::qWait(20);
+        QVERIFY2(page.minimumSizeHint().width() <= qMax(before, 1024),
+                 qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(page.minimumSizeHint().width())));
     }
 
     void hyperparameters_data()

@@ -122,6 +122,7 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("designSummary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setWordWrap(true);   // a 99999-wide layer's long numbers must not widen the window
     m_banner = new Banner(this, 3);
     m_banner->setObjectName(QStringLiteral("designBanner"));
     m_train = new QPushButton(tr("Train ▶"), this);

@@ -26,7 +26,8 @@ QWidget *LayerDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem
     case LayerTableModel::PaddingColumn: {
         auto *spin = new QSpinBox(parent);
         switch (index.column()) {
-        case LayerTableModel::UnitsColumn: spin->setRange(1, 100000); break;
+        // 0 is let through so the page says why it cannot train (a spin box would silently put the old width back).
+        case LayerTableModel::UnitsColumn: spin->setRange(0, 100000); break;
         case LayerTableModel::KernelColumn: spin->setRange(1, 28); break;
         case LayerTableModel::StrideColumn: spin->setRange(0, 28); break;   // 0: MaxPool stride = kernel
         default: spin->setRange(0, 14); break;
