@@ -6,6 +6,7 @@
 #include "core/experiment/runstore.h"
 #include "core/experiment/sweep.h"
 #include "core/experiment/sweeptasks.h"
+#include "processrun.h"
 #include "testdata.h"
 
 #include <QDir>
@@ -22,31 +23,15 @@ using namespace lab;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = ProcessResult;
 
+/** `env`: extra NAME=value pairs on top of this process's environment. */
 Result run(const QString &program, const QStringList &args, const QStringList &env = {})
 {
-    QProcess p;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     for (const QString &pair : env)
         environment.insert(pair.section(u'=', 0, 0), pair.section(u'=', 1));
-    p.setProcessEnvironment(environment);
-    p.start(program, args);
-    Result r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProcess(program, args, environment, 120000);
 }
 
 Result cli(const QStringList &args)

@@ -2,6 +2,7 @@
 // polarities, plus unreadable ones, checked through its JSON lines and exit code.
 
 #include "core/data/dataset.h"
+#include "processrun.h"
 #include "testdata.h"
 
 #include <QImage>
@@ -24,17 +25,12 @@ struct CliResult
 
 CliResult runCli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(MNIST_LAB_CLI), QStringList{QStringLiteral("predict")} + args);
+    const ProcessResult run = runProcess(QStringLiteral(MNIST_LAB_CLI), QStringList{QStringLiteral("predict")} + args,
+                                         QProcessEnvironment::systemEnvironment(), 120000);
     CliResult r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.stdErr = QString::fromUtf8(p.readAllStandardError());
-    const QList<QByteArray> out = p.readAllStandardOutput().split('\n');
+    r.exitCode = run.exitCode;
+    r.stdErr = run.err;
+    const QList<QByteArray> out = run.out.toUtf8().split('\n');
     for (const QByteArray &line : out) {
         if (line.trimmed().isEmpty())
             continue;
