@@ -12,6 +12,7 @@
 #include "ui/design/designpage.h"
 #include "core/experiment/experimentrunner.h"
 #include "core/experiment/runrecord.h"
+#include "ui/run/runsession.h"
 #include "ui/runs/runspage.h"
 #include "ui/sweeps/sweeppage.h"
 #include "ui/train/trainpage.h"
@@ -61,6 +62,8 @@ MainWindow::MainWindow(QWidget *parent)
         m_runs->refresh();
         statusBar()->showMessage(tr("Training %1 in %2").arg(record.modelType, QDir::toNativeSeparators(record.folder)));
     });
+    // Live status on the Runs page: the record on disk is rewritten after every epoch.
+    connect(m_train->session(), &RunSession::epochFinished, m_runs, &RunsPage::refresh);
     connect(m_train, &TrainPage::runEnded, this, [this](const RunRecord &record) {
         m_runs->refresh();
         statusBar()->showMessage(tr("%1: %2").arg(record.modelType, runStatusName(record.status)), 10000);

@@ -260,7 +260,11 @@ private Q_SLOTS:
                        record(QStringLiteral("mid"), 3, 90)});
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.headerData(RunTableModel::TestAccuracyColumn, Qt::Horizontal).toString(),
-                 QStringLiteral("test_accuracy"));
+                 QStringLiteral("Test acc. %"));   // words for the reader…
+        QVERIFY(model.headerData(RunTableModel::TestAccuracyColumn, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString().contains(QStringLiteral("test_accuracy")));   // …the record's field in the tooltip
+        for (int c = 0; c < model.columnCount(); ++c)
+            QVERIFY(!model.headerData(c, Qt::Horizontal).toString().contains(u'_'));
         proxy.sort(RunTableModel::TestAccuracyColumn, Qt::DescendingOrder);
         QCOMPARE(proxy.index(0, RunTableModel::ModelTypeColumn).data().toString(), QStringLiteral("best"));
         QCOMPARE(proxy.index(2, RunTableModel::ModelTypeColumn).data().toString(), QStringLiteral("slow"));

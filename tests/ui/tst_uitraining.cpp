@@ -323,6 +323,15 @@ private Q_SLOTS:
         QVERIFY(!lr->isEnabled());
         QVERIFY(lr->toolTip().contains(QStringLiteral("Pause the run")));
         QCOMPARE(lr->placeholderText(), QStringLiteral("pause first"));
+        // The Runs page follows the run's epochs without a Refresh.
+        auto liveEpochs = [&window] {
+            int most = 0;
+            for (const RunRecord &r : window.runsPage()->model()->runs())
+                if (r.status == RunStatus::Running)
+                    most = qMax(most, r.completedEpochs());
+            return most;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(liveEpochs() >= 2, 60000);
 
         pause->trigger();
         QCOMPARE(states(), QStringLiteral("00110"));   // paused: Resume, Stop (no "already going on" popup)

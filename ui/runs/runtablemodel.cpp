@@ -90,23 +90,29 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
         return QAbstractTableModel::headerData(section, orientation, role);
+    // Words for the reader; the record.json field (the blog's names) in the tooltip.
+    struct Header { const char *field; QString title; };
+    Header h{nullptr, QString()};
     switch (section) {
-    case ModelTypeColumn: return QStringLiteral("model_type");
-    case TestAccuracyColumn: return QStringLiteral("test_accuracy");
-    case TrainAccuracyColumn: return QStringLiteral("train_accuracy");
-    case FinalLossColumn: return QStringLiteral("final_train_loss");
-    case EpochsColumn: return QStringLiteral("epochs");
-    case BatchSizeColumn: return QStringLiteral("batch_size");
-    case LearningRateColumn: return QStringLiteral("learning_rate");
-    case OptimizerColumn: return QStringLiteral("optimizer");
-    case DateColumn: return tr("date");
-    case ParametersColumn: return tr("parameters");
-    case TimeColumn: return tr("train time");
-    case StatusColumn: return tr("status");
+    case ModelTypeColumn: h = {"model_type", tr("Model")}; break;
+    case TestAccuracyColumn: h = {"test_accuracy", tr("Test acc. %")}; break;
+    case TrainAccuracyColumn: h = {"train_accuracy", tr("Train acc. %")}; break;
+    case FinalLossColumn: h = {"final_train_loss", tr("Final loss")}; break;
+    case EpochsColumn: h = {"epochs", tr("Epochs")}; break;
+    case BatchSizeColumn: h = {"batch_size", tr("Batch")}; break;
+    case LearningRateColumn: h = {"learning_rate", tr("Learning rate")}; break;
+    case OptimizerColumn: h = {"optimizer", tr("Optimizer")}; break;
+    case DateColumn: h = {nullptr, tr("Date")}; break;
+    case ParametersColumn: h = {nullptr, tr("Parameters")}; break;
+    case TimeColumn: h = {nullptr, tr("Train time")}; break;
+    case StatusColumn: h = {nullptr, tr("Status")}; break;
     default: return QVariant();
     }
+    if (role == Qt::DisplayRole)
+        return h.title;
+    return h.field ? tr("%1 (record.json: %2)").arg(h.title, QLatin1String(h.field)) : QVariant();
 }
 
 } // namespace lab
