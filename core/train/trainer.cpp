@@ -406,6 +406,14 @@ TrainHistory Trainer::run(TrainObserver *observer, RunControl *control)
     try {
         const RunPlan plan = d->plan();
         d->network.net->train();
+        // Resumed after its early stop was decided but not yet saved (a kill in the final
+        // save): it ends here, as the uninterrupted run did, instead of training on.
+        if (d->history.completedEpochs() > 0) {
+            if (const std::optional<Ending> stop = d->checkEarlyStop(d->history.completedEpochs())) {
+                d->finalTrainPass();
+                return d->finish(stop->status, stop->detail);
+            }
+        }
         for (int epoch = d->history.completedEpochs() + 1; epoch <= d->config.epochs; ++epoch) {
             if (const std::optional<Ending> ending = d->runEpoch(epoch, plan, observer, control)) {
                 if (ending->status == RunStatus::Finished)   // early stopping

@@ -269,8 +269,8 @@ private Q_SLOTS:
         {
             QFile f(spec);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(R"({"layers": [{"type": "Conv2d", "units": 16, "kernel": 5, "padding": 2}, {"type": "ReLU"},
-                                   {"type": "Conv2d", "units": 16, "kernel": 5, "padding": 2}, {"type": "ReLU"},
+            f.write(R"({"layers": [{"type": "Conv2d", "units": 8, "kernel": 5, "padding": 2}, {"type": "ReLU"},
+                                   {"type": "Conv2d", "units": 8, "kernel": 5, "padding": 2}, {"type": "ReLU"},
                                    {"type": "MaxPool2d", "kernel": 2}, {"type": "Flatten"}, {"type": "Linear", "units": 10}]})");
         }
         const QString runs = m_dir.filePath(QStringLiteral("eval-runs"));
