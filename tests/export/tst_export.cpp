@@ -155,7 +155,7 @@ private Q_SLOTS:
         torch::set_num_threads(2);
         MNIST_FOLDER_OR_SKIP(folder);
         m_data = Dataset::load(folder);
-        m_models.insert(QStringLiteral("mlp"), trainBriefly(mlpSpec(), *m_data, 200));
+        m_models.insert(QStringLiteral("mlp"), trainBriefly(mlpSpec(), *m_data, 300));
         m_models.insert(QStringLiteral("cnn_bn"), trainBriefly(cnnSpec(), *m_data, 150));
         m_models.insert(QStringLiteral("default"), DefaultModel::load());
         for (auto it = m_models.cbegin(); it != m_models.cend(); ++it)
