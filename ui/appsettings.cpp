@@ -20,6 +20,7 @@ const QString kRunsFolder = QStringLiteral("paths/runsFolder");
 const QString kExportSize = QStringLiteral("export/size");
 const QString kExportPath = QStringLiteral("export/lastPath");
 const QString kLossLog = QStringLiteral("charts/lossLogScale");
+const QString kPublished = QStringLiteral("charts/showPublishedResults");
 
 QJsonObject parseObject(const QVariant &v)
 {
@@ -86,6 +87,8 @@ void AppSettings::setLastExportPath(const QString &path) { m_settings->setValue(
 
 bool AppSettings::lossLogScale() const { return m_settings->value(kLossLog, false).toBool(); }
 void AppSettings::setLossLogScale(bool on) { m_settings->setValue(kLossLog, on); }
+bool AppSettings::showPublishedResults() const { return m_settings->value(kPublished, true).toBool(); }
+void AppSettings::setShowPublishedResults(bool on) { m_settings->setValue(kPublished, on); }
 
 QString AppSettings::effectiveDataFolder() const { return DataLocator::dataFolder(dataFolder()); }
 QString AppSettings::effectiveRunsFolder() const { return DataLocator::runsFolder(runsFolder()); }

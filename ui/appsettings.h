@@ -53,6 +53,9 @@ public:
     void setLastExportPath(const QString &path);
     bool lossLogScale() const;
     void setLossLogScale(bool on);
+    /** The test-error chart's published-result lines (shown unless switched off). */
+    bool showPublishedResults() const;
+    void setShowPublishedResults(bool on);
 
     /** Where data/runs really are: the saved choice, else DataLocator's. */
     QString effectiveDataFolder() const;

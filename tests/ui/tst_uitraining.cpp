@@ -7,6 +7,7 @@
 #include "ui/charts/confusionheatmap.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/overlaychart.h"
+#include "ui/charts/testerrorchart.h"
 #include "ui/design/designpage.h"
 #include "core/experiment/runstore.h"
 #include "ui/mainwindow.h"
@@ -20,6 +21,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
@@ -345,6 +347,23 @@ private Q_SLOTS:
         for (QLabel *label : window.trainPage()->findChildren<QLabel *>())
             QVERIFY2(!label->text().contains(QStringLiteral(" left")), qPrintable(label->text()));
         QVERIFY(!window.trainPage()->findChild<QProgressBar *>()->format().contains(QStringLiteral(" left")));
+    }
+
+    // "Show published results" is remembered across restarts (a new page reads it back).
+    void publishedResultsRemembered()
+    {
+        {
+            TrainPage page;
+            QVERIFY(page.findChild<TestErrorChart *>()->referencesVisible());
+            page.findChild<TestErrorChart *>()->referencesBox()->setChecked(false);
+        }
+        {
+            TrainPage page;
+            QVERIFY(!page.findChild<TestErrorChart *>()->referencesVisible());
+            QVERIFY(page.findChild<TestErrorChart *>()->referenceLabels().isEmpty());
+            page.findChild<TestErrorChart *>()->referencesBox()->setChecked(true);
+        }
+        QVERIFY(TrainPage().findChild<TestErrorChart *>()->referencesVisible());
     }
 
     void staleRunIsDropped()

@@ -62,6 +62,9 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_accuracy = new AccuracyChart(this);
     m_heatmap = new ConfusionHeatmap(this);
     m_testError = new TestErrorChart(this);
+    m_testError->setReferencesVisible(AppSettings().showPublishedResults());
+    connect(m_testError, &TestErrorChart::referencesVisibleChanged, this,
+            [](bool on) { AppSettings().setShowPublishedResults(on); });
     m_diagnostics = new DiagnosticsPanel(this);
     m_weights = new FirstLayerWeightsView(this);
     m_logScale = new QCheckBox(tr("Log scale"), this);
