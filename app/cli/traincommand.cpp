@@ -72,9 +72,6 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
         // `--layers ""` (an unset shell variable) must not quietly train the preset's MLP.
         if (p.isSet(QStringLiteral("layers")) && layers.trimmed().isEmpty())
             throw LabError(QStringLiteral("--layers: empty; expected MLP widths such as 784-50-50-10"));
-        // `--layers ""` (an unset shell variable) must not quietly train the preset's MLP.
-        if (p.isSet(QStringLiteral("layers")) && layers.trimmed().isEmpty())
-            throw LabError(QStringLiteral("--layers: empty; expected MLP widths such as 784-50-50-10"));
         const QStringList current = request.spec.shorthand().split(u' ');
         if (layers.isEmpty())
             layers = current.value(0);
