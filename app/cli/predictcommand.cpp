@@ -9,12 +9,10 @@
 #include "core/model/modelfile.h"
 #include "core/infer/predictor.h"
 
-#include <QColor>
 #include <QImage>
 #include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QPainter>
 #include <QTextStream>
 
 #include <algorithm>
@@ -24,44 +22,11 @@ namespace cli {
 
 namespace {
 
-/**
- * A picture as the preprocessor wants it: luminance in [0,1]. Transparent pixels are
- * flattened onto a background that contrasts with the opaque ones (a dark drawing on a
- * transparent PNG becomes dark on white, a light one light on black), because the colour
- * stored under alpha 0 is arbitrary.
- */
-lab::GrayImage toGray(QImage image)
+/** A picture as the preprocessor wants it (GrayImage::fromArgb32 is the one conversion). */
+lab::GrayImage toGray(const QImage &image)
 {
-    if (image.hasAlphaChannel()) {
-        image = image.convertToFormat(QImage::Format_ARGB32);
-        double sum = 0, weight = 0;
-        for (int y = 0; y < image.height(); ++y) {
-            const QRgb *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
-            for (int x = 0; x < image.width(); ++x) {
-                const double a = qAlpha(line[x]) / 255.0;
-                sum += a * qGray(line[x]);
-                weight += a;
-            }
-        }
-        const bool darkContent = weight <= 0 || sum / weight < 128;
-        QImage flat(image.size(), QImage::Format_RGB32);
-        flat.fill(darkContent ? Qt::white : Qt::black);
-        QPainter painter(&flat);
-        painter.drawImage(0, 0, image);
-        painter.end();
-        image = flat;
-    }
-    image = image.convertToFormat(QImage::Format_Grayscale8);
-    lab::GrayImage gray;
-    gray.width = image.width();
-    gray.height = image.height();
-    gray.values.resize(size_t(gray.width) * size_t(gray.height));
-    for (int y = 0; y < gray.height; ++y) {
-        const uchar *line = image.constScanLine(y);
-        for (int x = 0; x < gray.width; ++x)
-            gray.values[size_t(y) * gray.width + x] = line[x] / 255.0f;
-    }
-    return gray;
+    const QImage argb = image.convertToFormat(QImage::Format_ARGB32);
+    return lab::GrayImage::fromArgb32(argb.constBits(), argb.width(), argb.height(), argb.bytesPerLine());
 }
 
 /** A JSON string literal, escaped. */
