@@ -2,7 +2,7 @@
 
 #include "core/common/atomicfile.h"
 #include "core/common/laberror.h"
-#include "core/model/networkbuilder_p.h"
+#include "core/export/modeltensors.h"
 #include "core/model/shapeinference.h"
 
 #include <QDir>
@@ -22,23 +22,15 @@ QString pyNumber(double value)
 
 QByteArray TorchExporter::stateDictBytes(const ModelFile &model, const QString &name)
 {
-    BuiltNetwork network;
-    try {
-        network = NetworkBuilder::build(model.spec);
-    } catch (const LabError &e) {
-        throw LabError(name + QStringLiteral(": ") + e.message());
-    }
-    NetworkBuilder::loadWeights(*network.net, model.weights, name);
-    // libtorch's Sequential names its modules "0", "1", … like Python's, so the keys of a
-    // flat dict of parameters and buffers are the Python state_dict's keys. torch::save of a
-    // module writes a TorchScript archive Python cannot load as a state_dict; pickle_save of
-    // a plain dict writes the torch.save zip format.
+    // ModelTensors names them as Python's torch.nn.Sequential does ("0.weight", "1.running_mean"),
+    // in state_dict order. torch::save of a module writes a TorchScript archive Python cannot
+    // load as a state_dict; pickle_save of a plain dict writes the torch.save zip format.
     c10::Dict<std::string, at::Tensor> dict;
-    for (const auto &child : network.net->named_children()) {
-        for (const auto &p : child.value()->named_parameters(/*recurse=*/false))
-            dict.insert(child.key() + "." + p.key(), p.value().detach().clone());
-        for (const auto &b : child.value()->named_buffers(/*recurse=*/false))
-            dict.insert(child.key() + "." + b.key(), b.value().detach().clone());
+    for (const NamedTensor &t : ModelTensors::read(model, name)) {
+        const at::Tensor tensor = t.integer
+                                      ? torch::full(t.shape, t.integerValue, torch::kLong)
+                                      : torch::from_blob(const_cast<float *>(t.values.data()), t.shape, torch::kFloat).clone();
+        dict.insert(t.name.toStdString(), tensor);
     }
     const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
     return QByteArray(bytes.data(), qsizetype(bytes.size()));
