@@ -75,6 +75,12 @@ MainWindow::MainWindow(QWidget *parent)
     });
     // Sweeps → Runs: each run of a sweep is an ordinary run in the store.
     connect(m_sweeps, &SweepPage::runEnded, m_runs, &RunsPage::refresh);
+    connect(m_runs, &RunsPage::openInDesignRequested, this, [this](const RunRecord &record) {
+        m_design->setDesign(record.spec, record.config);
+        m_tabs->setCurrentWidget(m_design);
+        statusBar()->showMessage(tr("Design and hyperparameters of %1 loaded").arg(record.id.isEmpty() ? record.modelType : record.id),
+                                 10000);
+    });
     connect(m_runs, &RunsPage::testModelRequested, this, [this](const QString &folder) { useRunModel(folder, true); });
 
     buildMenus();

@@ -349,6 +349,34 @@ private Q_SLOTS:
         QVERIFY(!window.trainPage()->findChild<QProgressBar *>()->format().contains(QStringLiteral(" left")));
     }
 
+    // "Open in Design" puts a stored run's layers and hyperparameters back on the Design page.
+    void openInDesignLoadsTheRun()
+    {
+        {
+            AppSettings settings;
+            settings.setDataFolder(m_data.path());
+            settings.setRunsFolder(m_runs.path());
+        }
+        MainWindow window;
+        window.show();
+        window.designPage()->setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-50-50-10"), QStringLiteral("relu")),
+                                       TrainConfig());
+        const QVector<RunRecord> runs = window.runsPage()->model()->runs();
+        QVERIFY(!runs.isEmpty());
+        const RunRecord &run = runs.first();
+        window.runsPage()->selectRuns({run.folder});
+        QPushButton *open = nullptr;
+        for (QPushButton *b : window.runsPage()->findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Open in Design"))
+                open = b;
+        QVERIFY(open && open->isEnabled());
+        QTest::mouseClick(open, Qt::LeftButton);
+        QCOMPARE(window.tabs()->currentWidget(), window.designPage());
+        QCOMPARE(window.designPage()->spec().toJson(), run.spec.toJson());
+        QCOMPARE(window.designPage()->config().batchSize, run.config.batchSize);
+        QCOMPARE(window.designPage()->config().learningRate, run.config.learningRate);
+    }
+
     // "Show published results" is remembered across restarts (a new page reads it back).
     void publishedResultsRemembered()
     {

@@ -16,6 +16,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -43,6 +44,9 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_open = new QPushButton(tr("Open folder"), this);
     m_test = new QPushButton(tr("Test this model"), this);
     m_test->setToolTip(tr("Draw digits for this run's model on the Draw & test page"));
+    m_openInDesign = new QPushButton(tr("Open in Design"), this);
+    m_openInDesign->setToolTip(tr("Load the selected run's layers and hyperparameters into the Design page, "
+                                  "to train it again or change it"));
     m_diagnostics = new QPushButton(tr("Diagnostics…"), this);
     m_diagnostics->setToolTip(tr("Per-layer dead ReLUs, gradient and weight norms, test error against published results "
                                  "and the first-layer weights of the selected run"));
@@ -72,6 +76,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     top->addWidget(refresh);
     top->addWidget(m_open);
     top->addWidget(m_test);
+    top->addWidget(m_openInDesign);
     top->addWidget(m_diagnostics);
     top->addWidget(m_exportModel);
     top->addWidget(m_exportCsv);
@@ -106,6 +111,22 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
         const QVector<RunRecord> runs = selectedRuns();
         if (runs.size() == 1)
             Q_EMIT testModelRequested(runs.first().folder);
+    });
+    connect(m_openInDesign, &QPushButton::clicked, this, [this] {
+        const QVector<RunRecord> runs = selectedRuns();
+        if (runs.size() == 1)
+            Q_EMIT openInDesignRequested(runs.first());
+    });
+    // Right-click: the same commands as the buttons, for the runs under the mouse.
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        if (index.isValid() && !m_view->selectionModel()->isRowSelected(index.row(), QModelIndex()))
+            m_view->selectRow(index.row());
+        QMenu menu(this);
+        for (QPushButton *b : {m_test, m_openInDesign, m_diagnostics, m_open, m_exportModel, m_exportCsv, m_delete})
+            menu.addAction(b->text(), b, &QPushButton::click)->setEnabled(b->isEnabled());
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
     });
     connect(m_diagnostics, &QPushButton::clicked, this, [this] {
         const QVector<RunRecord> runs = selectedRuns();
@@ -171,6 +192,7 @@ void RunsPage::onSelectionChanged()
     m_delete->setEnabled(!runs.isEmpty());
     m_open->setEnabled(runs.size() == 1);
     m_test->setEnabled(runs.size() == 1);
+    m_openInDesign->setEnabled(runs.size() == 1);
     m_diagnostics->setEnabled(runs.size() == 1);
     m_exportModel->setEnabled(runs.size() == 1 && QFileInfo::exists(RunStore::modelPath(runs.first().folder)));
     m_exportCsv->setEnabled(!runs.isEmpty());

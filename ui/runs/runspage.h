@@ -62,6 +62,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     /** "Test this model": open the run's model on the Draw & test page. */
     void testModelRequested(const QString &runFolder);
+    /** "Open in Design": load the run's layer stack and hyperparameters into the Design page. */
+    void openInDesignRequested(const lab::RunRecord &record);
 
 private:
     void onSelectionChanged();
@@ -77,6 +79,7 @@ private:
     QPushButton *m_delete;
     QPushButton *m_open;
     QPushButton *m_test;
+    QPushButton *m_openInDesign;
     QPushButton *m_diagnostics;
     QPushButton *m_exportModel;
     QPushButton *m_exportCsv;
