@@ -5,7 +5,7 @@
 #include "core/common/laberror.h"
 #include "core/experiment/runstore.h"
 #include "core/export/onnxexporter.h"
-#include "core/export/runcsvexporter.h"
+#include "core/experiment/runcsvexporter.h"
 #include "core/export/torchexporter.h"
 #include "core/infer/defaultmodel.h"
 #include "core/model/modelfile.h"

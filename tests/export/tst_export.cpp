@@ -4,7 +4,7 @@
 #include "core/common/laberror.h"
 #include "core/data/dataset.h"
 #include "core/experiment/runrecord.h"
-#include "core/export/runcsvexporter.h"
+#include "core/experiment/runcsvexporter.h"
 #include "core/infer/defaultmodel.h"
 #include "core/infer/predictor.h"
 #include "core/model/modelfile.h"

@@ -2,7 +2,7 @@
 
 #include "core/common/laberror.h"
 #include "core/export/onnxexporter.h"
-#include "core/export/runcsvexporter.h"
+#include "core/experiment/runcsvexporter.h"
 #include "core/export/torchexporter.h"
 #include "core/model/modelfile.h"
 

@@ -1,4 +1,4 @@
-#include "core/export/runcsvexporter.h"
+#include "core/experiment/runcsvexporter.h"
 
 #include "core/common/atomicfile.h"
 
