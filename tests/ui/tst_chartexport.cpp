@@ -405,6 +405,18 @@ private Q_SLOTS:
         QCOMPARE(zeros, 2);   // the row and column headers, no colour-bar ticks
     }
 
+    // An empty overlay says how to fill it.
+    void emptyOverlayGivesAHint()
+    {
+        OverlayChart overlay(OverlayChart::Metric::TestAccuracy);
+        overlay.refreshNow();
+        QChart *chart = overlay.findChild<QChartView *>()->chart();
+        QVERIFY2(chart->title().contains(QStringLiteral("select runs")), qPrintable(chart->title()));
+        overlay.setRuns({makeRecord(QStringLiteral("a"), 3, 95.0)});
+        overlay.refreshNow();
+        QVERIFY2(!chart->title().contains(QStringLiteral("select")), qPrintable(chart->title()));
+    }
+
     void badPathSaysWhichFile()
     {
         QString error;

@@ -57,7 +57,6 @@ QString OverlayChart::runLabel(const RunRecord &r)
 void OverlayChart::setMetric(Metric metric)
 {
     m_metric = metric;
-    chart()->setTitle(tr("%1 per epoch").arg(metricName(metric)));
     setAxisTitles(tr("epoch"), isAccuracy(metric) ? tr("%") : tr("cross-entropy"));
     refreshNow();
 }
@@ -104,6 +103,10 @@ void OverlayChart::refresh()
         m_series[i]->setPointsVisible(points.size() < 30);
         m_series[i]->replace(points);
     }
+    // An empty chart says how to fill it.
+    chart()->setTitle(m_runs.isEmpty() ? tr("%1 per epoch: select runs in the table to compare them").arg(metricName(m_metric))
+                      : hi < lo       ? tr("%1 per epoch: the selected runs have no finished epoch yet").arg(metricName(m_metric))
+                                      : tr("%1 per epoch").arg(metricName(m_metric)));
     if (hi < lo) {
         lo = 0;
         hi = isAccuracy(m_metric) ? 100 : 1;
