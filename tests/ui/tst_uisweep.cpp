@@ -297,6 +297,8 @@ private Q_SLOTS:
         QCOMPARE(runCount(runs.path()), 2);
         QVERIFY(QFileInfo::exists(RunStore::recordPath(records[0].folder)));
         QVERIFY(page.progressText().startsWith(QStringLiteral("Stopped")));
+        // Not "2 of 3 runs ended": one finished, one was cancelled.
+        QCOMPARE(page.progressText(), QStringLiteral("Stopped: 1 of 3 runs finished, 1 cancelled"));
         const int statusColumn = page.runTable()->columnCount() - 2;
         QCOMPARE(page.runTable()->item(0, statusColumn)->text(), QStringLiteral("finished"));
         QCOMPARE(page.runTable()->item(1, statusColumn)->text(), QStringLiteral("cancelled"));

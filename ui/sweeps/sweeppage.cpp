@@ -579,10 +579,22 @@ void SweepPage::onRunEnded(int index, const RunRecord &record)
 
 void SweepPage::onFinished(const QString &summaryPath, bool cancelled)
 {
-    const int ended = int(endedRecords().size());
+    const QVector<RunRecord> endedRuns = endedRecords();
+    const int ended = int(endedRuns.size());
+    int finished = 0, stopped = 0;
+    for (const RunRecord &r : endedRuns) {
+        finished += r.status == RunStatus::Finished ? 1 : 0;
+        stopped += r.status == RunStatus::Cancelled ? 1 : 0;
+    }
     m_overall->setValue(ended);
-    m_overall->setFormat(cancelled ? tr("Stopped: %1 of %2 runs ended").arg(ended).arg(m_total)
-                                   : tr("Finished: %1 runs").arg(ended));
+    // Say what ended how: a stopped run is not one of the finished ones.
+    QString format = cancelled ? tr("Stopped: %1 of %2 runs finished").arg(finished).arg(m_total)
+                               : tr("Finished: %1 of %2 runs").arg(finished).arg(m_total);
+    if (stopped > 0)
+        format += tr(", %1 cancelled").arg(stopped);
+    if (ended - finished - stopped > 0)
+        format += tr(", %1 failed or diverged").arg(ended - finished - stopped);
+    m_overall->setFormat(format);
     m_current->setValue(m_current->maximum());
     m_current->setFormat(QString());
     m_eta->setText(tr("%1 in total · summary %2")
