@@ -3,11 +3,13 @@
 #include "core/data/datalocator.h"
 #include "core/data/dataset.h"
 #include "core/data/idxfile.h"
+#include "core/common/laberror.h"
 
 #include <QDir>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
+#include <cmath>
 #include <random>
 
 namespace TestData {
@@ -82,6 +84,29 @@ void writeSyntheticMnist(const QString &folder, int trainCount, int testCount, b
     QDir().mkpath(folder);
     makeSplit(QStringLiteral("train"), trainCount);
     makeSplit(QStringLiteral("t10k"), testCount);
+}
+
+QString errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const lab::LabError &e) {
+        return e.message();
+    }
+    return QString();
+}
+
+Moments normalizedMoments(const lab::ImageSet &set, const lab::Normalization &norm)
+{
+    std::vector<float> pixels(size_t(set.raw.size()));
+    lab::Dataset::normalizeRange(set, 0, set.count, norm, pixels.data());
+    double sum = 0, sumSq = 0;
+    for (float v : pixels) {
+        sum += v;
+        sumSq += double(v) * v;
+    }
+    const double n = double(pixels.size());
+    return {sum / n, std::sqrt(sumSq / n - (sum / n) * (sum / n))};
 }
 
 } // namespace TestData

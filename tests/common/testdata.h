@@ -2,6 +2,13 @@
 
 #include <QString>
 
+#include <functional>
+
+namespace lab {
+struct ImageSet;
+struct Normalization;
+}
+
 /**
  * Test data for every test executable: the real MNIST folder for end-to-end tests, and
  * small synthetic idx sets that unit tests write themselves.
@@ -28,6 +35,13 @@ bool inCi();
  */
 void writeSyntheticMnist(const QString &folder, int trainCount, int testCount,
                          bool gzip = true, unsigned seed = 7);
+
+/** The message of the LabError `f` throws, empty when it throws none. */
+QString errorOf(const std::function<void()> &f);
+
+/** Mean and standard deviation of all of `set`'s pixels once normalised with `norm`. */
+struct Moments { double mean = 0; double std = 0; };
+Moments normalizedMoments(const lab::ImageSet &set, const lab::Normalization &norm);
 
 } // namespace TestData
 

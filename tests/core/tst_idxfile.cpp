@@ -179,16 +179,9 @@ private Q_SLOTS:
         const auto data = lab::Dataset::loadUncached(dir.path());
         QCOMPARE(data->train.count, 300);
         QCOMPARE(data->test.count, 100);
-        std::vector<float> pixels(size_t(data->train.raw.size()));
-        lab::Dataset::normalizeRange(data->train, 0, data->train.count, data->norm, pixels.data());
-        double sum = 0, sumSq = 0;
-        for (float v : pixels) {
-            sum += v;
-            sumSq += double(v) * v;
-        }
-        const double n = double(pixels.size());
-        QVERIFY(qAbs(sum / n) < 1e-3);                              // mean 0
-        QVERIFY(qAbs(sumSq / n - (sum / n) * (sum / n) - 1.0) < 1e-2); // std 1
+        const TestData::Moments moments = TestData::normalizedMoments(data->train, data->norm);
+        QVERIFY(qAbs(moments.mean) < 1e-3);                                    // mean 0
+        QVERIFY(qAbs(moments.std * moments.std - 1.0) < 1e-2);                 // std 1
         QVERIFY(data->norm.mean > 0 && data->norm.std > 0);
         // The test split uses the training split's statistics, not its own.
         const float expected = (data->test.image(0)[5] / 255.0f - data->norm.mean) / data->norm.std;

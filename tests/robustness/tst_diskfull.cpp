@@ -8,6 +8,7 @@
 //  - "record.json.XXXXXX" files left by a kill were never cleaned (finding 12).
 #include "core/common/atomicfile.h"
 #include "core/common/laberror.h"
+#include "testdata.h"
 #include "core/experiment/runlock.h"
 #include "core/experiment/runrecord.h"
 #include "core/experiment/runstore.h"
@@ -49,15 +50,7 @@ lab::RunRecord smallRecord(const QString &modelType, int epochs)
     return record;
 }
 
-QString messageOf(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const lab::LabError &e) {
-        return e.message();
-    }
-    return QString();
-}
+using TestData::errorOf;
 
 QStringList entries(const QString &folder)
 {
@@ -94,7 +87,7 @@ private Q_SLOTS:
         const QStringList entriesBefore = entries(folder);
 
         QVERIFY(disk.fill() > 0);
-        const QString error = messageOf([&] { smallRecord(QStringLiteral("newer"), 3).save(path); });
+        const QString error = errorOf([&] { smallRecord(QStringLiteral("newer"), 3).save(path); });
         QVERIFY2(!error.isEmpty(), "saving on a full disk did not fail");
         QVERIFY2(error.contains(QStringLiteral("record.json")), qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("disk full")), qPrintable(error));
@@ -117,7 +110,7 @@ private Q_SLOTS:
         const lab::RunStore store(disk.filePath(QStringLiteral("runs")));
         const QString folder = store.createRunFolder(QStringLiteral("full"));
         QVERIFY(disk.fill() > 0);
-        const QString error = messageOf([&] { smallRecord(QStringLiteral("full"), 0).save(lab::RunStore::recordPath(folder)); });
+        const QString error = errorOf([&] { smallRecord(QStringLiteral("full"), 0).save(lab::RunStore::recordPath(folder)); });
         QVERIFY2(error.contains(QStringLiteral("disk full")), qPrintable(error));
         QVERIFY(!QFileInfo::exists(lab::RunStore::recordPath(folder)));
         QCOMPARE(entries(folder), QStringList());
@@ -129,14 +122,14 @@ private Q_SLOTS:
         const QString folder = disk.filePath(QStringLiteral("run"));
         smallRecord(QStringLiteral("good"), 1).save(lab::RunStore::recordPath(folder));
         QVERIFY(disk.setReadOnly(true));
-        const QString writeError = messageOf([&] { smallRecord(QStringLiteral("x"), 2).save(lab::RunStore::recordPath(folder)); });
+        const QString writeError = errorOf([&] { smallRecord(QStringLiteral("x"), 2).save(lab::RunStore::recordPath(folder)); });
         QVERIFY2(writeError.contains(QStringLiteral("read-only file system")), qPrintable(writeError));
         // Locking the run for a resume: the real reason, not "another process is training this run".
         lab::RunLock lock(folder);
-        const QString lockError = messageOf([&] { lock.acquire(); });
+        const QString lockError = errorOf([&] { lock.acquire(); });
         QVERIFY2(lockError.contains(QStringLiteral("read-only file system")), qPrintable(lockError));
         QVERIFY2(!lockError.contains(QStringLiteral("another process")), qPrintable(lockError));
-        const QString folderError = messageOf([&] { lab::RunStore(disk.filePath(QStringLiteral("runs"))).createRunFolder(QStringLiteral("x")); });
+        const QString folderError = errorOf([&] { lab::RunStore(disk.filePath(QStringLiteral("runs"))).createRunFolder(QStringLiteral("x")); });
         QVERIFY2(folderError.contains(QStringLiteral("read-only file system")), qPrintable(folderError));
         QVERIFY(disk.setReadOnly(false));
     }
@@ -170,7 +163,7 @@ private Q_SLOTS:
             QCOMPARE(lab::RunStore(dir.path()).load(folder).status, lab::RunStatus::Running);
             // A second holder gets the precise message, with the holder's pid.
             lab::RunLock second(folder);
-            const QString error = messageOf([&] { second.acquire(); });
+            const QString error = errorOf([&] { second.acquire(); });
             QVERIFY2(error.contains(QStringLiteral("another process (pid %1)").arg(QCoreApplication::applicationPid())),
                      qPrintable(error));
         }
@@ -189,7 +182,7 @@ private Q_SLOTS:
         QVERIFY(holder.waitForStarted());
         QTRY_VERIFY(lab::RunLock::isHeld(folder));
         lab::RunLock lock(folder);
-        QVERIFY(!messageOf([&] { lock.acquire(); }).isEmpty());
+        QVERIFY(!errorOf([&] { lock.acquire(); }).isEmpty());
         holder.kill();
         holder.waitForFinished();
         QVERIFY(!lab::RunLock::isHeld(folder));
@@ -241,12 +234,12 @@ private Q_SLOTS:
             AsNobody nobody;
             if (!nobody.ok())
                 QSKIP("cannot act as another user (needs root)");
-            error = messageOf([&] { lab::ModelFile::load(folder + QStringLiteral("/model.mnlm")); });
+            error = errorOf([&] { lab::ModelFile::load(folder + QStringLiteral("/model.mnlm")); });
         }
         QVERIFY2(error.contains(QStringLiteral("permission denied")), qPrintable(error));
         QVERIFY2(!error.contains(QStringLiteral("not found")), qPrintable(error));
         // A file that is really missing still says so.
-        const QString missing = messageOf([&] { lab::ModelFile::load(dir.filePath(QStringLiteral("none.mnlm"))); });
+        const QString missing = errorOf([&] { lab::ModelFile::load(dir.filePath(QStringLiteral("none.mnlm"))); });
         QVERIFY2(missing.contains(QStringLiteral("model file not found")), qPrintable(missing));
     }
 };

@@ -4,6 +4,7 @@
 // file cannot plan 10^9 runs or 10^12 seeds, sweep names cannot leave the run store,
 // --threads is clamped to the hardware.
 #include "core/common/laberror.h"
+#include "testdata.h"
 #include "core/data/idxfile.h"
 #include "core/experiment/sweep.h"
 #include "core/model/networkspec.h"
@@ -24,15 +25,7 @@
 
 namespace {
 
-QString messageOf(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const lab::LabError &e) {
-        return e.message();
-    }
-    return QString();
-}
+using TestData::errorOf;
 
 long peakRssKb()
 {
@@ -120,7 +113,7 @@ private Q_SLOTS:
         const long before = peakRssKb();
         QElapsedTimer timer;
         timer.start();
-        const QString error = messageOf([&] { lab::IdxFile::read(path); });
+        const QString error = errorOf([&] { lab::IdxFile::read(path); });
         const qint64 ms = timer.elapsed();
         const long grownMb = (peakRssKb() - before) / 1024;
         qInfo("refused after %lld ms, peak RSS grew by %ld MB: %s", ms, grownMb, qPrintable(error));
@@ -189,7 +182,7 @@ private Q_SLOTS:
     {
         QFETCH(QJsonValue, seeds);
         QFETCH(QString, expected);
-        const QString error = messageOf([&] { lab::Sweep::fromJson(sweepJson(QStringLiteral("s"), seeds, widthAxis(2)), QStringLiteral("sweep.json")); });
+        const QString error = errorOf([&] { lab::Sweep::fromJson(sweepJson(QStringLiteral("s"), seeds, widthAxis(2)), QStringLiteral("sweep.json")); });
         QVERIFY2(error.contains(expected) && error.contains(QStringLiteral("sweep.json")), qPrintable(error));
         QCOMPARE(lab::Sweep::fromJson(sweepJson(QStringLiteral("s"), 3, widthAxis(2)), QStringLiteral("sweep.json")).seeds, 3);
         QCOMPARE(lab::Sweep::fromJson(sweepJson(QStringLiteral("s"), QJsonValue(QJsonValue::Undefined), widthAxis(2)), QStringLiteral("sweep.json")).seeds, 1);
@@ -207,7 +200,7 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         sweep.force = true;   // not even with --force
-        const QString error = messageOf([&] { sweep.points(); });
+        const QString error = errorOf([&] { sweep.points(); });
         QVERIFY2(error.contains(QStringLiteral("1000000000 runs planned")) && error.contains(QStringLiteral("even with --force")),
                  qPrintable(error));
         QVERIFY(timer.elapsed() < 2000);
@@ -216,7 +209,7 @@ private Q_SLOTS:
         // Above the everyday cap: refused without --force, run with it.
         lab::Sweep large = lab::Sweep::fromJson(sweepJson(QStringLiteral("large"), 2, widthAxis(501)), QStringLiteral("large.json"));
         QCOMPARE(large.plannedRuns(), qint64(1002));
-        const QString capError = messageOf([&] { large.points(); });
+        const QString capError = errorOf([&] { large.points(); });
         QVERIFY2(capError.contains(QStringLiteral("1002 runs planned")) && capError.contains(QStringLiteral("--force")),
                  qPrintable(capError));
         large.force = true;
@@ -236,7 +229,7 @@ private Q_SLOTS:
     void sweepNamesStayInsideTheStore()
     {
         QFETCH(QString, name);
-        const QString error = messageOf([&] { lab::Sweep::fromJson(sweepJson(name, 1, widthAxis(2)), QStringLiteral("s.json")); });
+        const QString error = errorOf([&] { lab::Sweep::fromJson(sweepJson(name, 1, widthAxis(2)), QStringLiteral("s.json")); });
         QVERIFY2(error.contains(QStringLiteral("s.json: name")), qPrintable(error));
         QVERIFY(lab::Sweep::nameProblem(QStringLiteral("width-2026_v1.5")).isEmpty());
     }
