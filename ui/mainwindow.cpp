@@ -37,6 +37,7 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("MNIST Lab"));
     setObjectName(QStringLiteral("MainWindow"));
     m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("pageTabs"));
     m_tabs->setDocumentMode(true);
     m_design = new DesignPage(this);
     m_train = new TrainPage(this);

@@ -35,7 +35,6 @@ public:
     SweepPage *sweepPage() const { return m_sweeps; }
     /** Null when the canvas page is not built in. */
     QWidget *canvasPage() const;
-    QTabWidget *tabs() const { return m_tabs; }
 
     QString dataFolder() const;
     QString runsFolder() const;

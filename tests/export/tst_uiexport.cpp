@@ -66,16 +66,16 @@ private Q_SLOTS:
         RunsPage page;
         page.setRunsFolder(m_dir.filePath(QStringLiteral("runs")));
         page.selectRuns({});
-        QVERIFY(!page.exportModelButton()->isEnabled());
-        QVERIFY(!page.exportCsvButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("exportModelButton"))->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("exportCsvButton"))->isEnabled());
         page.selectRuns({m_runs[0]});
-        QVERIFY(page.exportModelButton()->isEnabled());
-        QVERIFY(page.exportCsvButton()->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("exportModelButton"))->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("exportCsvButton"))->isEnabled());
         page.selectRuns({m_runs[1]});   // no model file in that run
-        QVERIFY(!page.exportModelButton()->isEnabled());
-        QVERIFY(page.exportCsvButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("exportModelButton"))->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("exportCsvButton"))->isEnabled());
         page.selectRuns(m_runs);
-        QVERIFY(!page.exportModelButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("exportModelButton"))->isEnabled());
         QCOMPARE(page.selectedRuns().size(), 2);
 
         // Export CSV of the two selected runs: both in one long-format file.
@@ -137,9 +137,9 @@ private Q_SLOTS:
         SweepPage page;
         QVERIFY2(page.loadSummary(summary), qPrintable(page.errorText()));
         QCOMPARE(page.records().size(), 4);
-        QCOMPARE(page.runTable()->rowCount(), 4);
-        QCOMPARE(page.runTable()->item(3, page.runTable()->columnCount() - 2)->text(), QStringLiteral("finished"));
-        QVERIFY(!page.startButton()->isEnabled());   // looked at, not run again
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->rowCount(), 4);
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->item(3, page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->columnCount() - 2)->text(), QStringLiteral("finished"));
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("sweepStart"))->isEnabled());   // looked at, not run again
         const QStringList series = page.chart()->seriesNames();
         QVERIFY(!series.isEmpty());   // test error first; train error dashed beside it
         const QVector<QPointF> means = page.chart()->meanPoints(series.first());

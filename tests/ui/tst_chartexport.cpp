@@ -347,7 +347,7 @@ private Q_SLOTS:
         window.resize(1400, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowActive(&window));
-        window.tabs()->setCurrentWidget(window.trainPage());
+        window.findChild<QTabWidget *>(QStringLiteral("pageTabs"))->setCurrentWidget(window.trainPage());
         QTest::qWait(50);
         ChartWidget *accuracy = window.trainPage()->charts().at(1);
         QCursor::setPos(accuracy->mapToGlobal(accuracy->rect().center()));

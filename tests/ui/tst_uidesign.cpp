@@ -117,7 +117,7 @@ private Q_SLOTS:
         LayerTableModel *model = page.layerModel();
         page.setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-50-50-10"), QStringLiteral("relu")), TrainConfig());
         QVERIFY(page.canTrain());
-        QVERIFY(page.trainButton()->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
         QSignalSpy validity(&page, &DesignPage::validityChanged);
 
         // The last layer must be 10 wide: make it 7.
@@ -128,7 +128,7 @@ private Q_SLOTS:
         QCOMPARE(model->index(last, 0).data(LayerTableModel::ErrorRole).toBool(), true);
         QCOMPARE(model->index(0, 0).data(LayerTableModel::ErrorRole).toBool(), false);
         QVERIFY(!model->index(last, LayerTableModel::OutputColumn).data().toString().isEmpty());
-        QVERIFY(!page.trainButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
         QVERIFY(!page.problemText().isEmpty());
         QCOMPARE(validity.count(), 1);
         QCOMPARE(validity.last().at(0).toBool(), false);
@@ -136,7 +136,7 @@ private Q_SLOTS:
         // Undo makes it valid again.
         page.undoStack()->undo();
         QVERIFY(model->report().ok());
-        QVERIFY(page.trainButton()->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
         QCOMPARE(validity.last().at(0).toBool(), true);
 
         // A Conv2d after Flatten does not fit: the Conv2d row is the one marked.
@@ -144,9 +144,9 @@ private Q_SLOTS:
         model->insertLayer(1, conv);
         QCOMPARE(model->report().errorLayer, 1);
         QVERIFY(model->index(1, 0).data(LayerTableModel::ErrorRole).toBool());
-        QVERIFY(!page.trainButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
         model->removeLayer(1);
-        QVERIFY(page.trainButton()->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
 
         // Parameter counts show per layer: Linear(50) after 784 inputs has 784*50+50.
         QCOMPARE(model->index(1, LayerTableModel::ParamsColumn).data().toString().remove(u',').remove(QChar(0xa0)).remove(u'.'),
@@ -174,7 +174,7 @@ private Q_SLOTS:
         QCOMPARE(model->spec().layers.at(1).units, 0);
         QVERIFY(!page.canTrain());
         QVERIFY2(page.problemText().contains(QStringLiteral("units is 0, expected at least 1")), qPrintable(page.problemText()));
-        QVERIFY(!page.trainButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
 
         QVERIFY(model->setData(width, 50));
         QTest::qWait(20);   // the layout takes the new texts into account
@@ -207,7 +207,7 @@ private Q_SLOTS:
         QVERIFY(lr);
         lr->setText(learningRate);
         QCOMPARE(page.form()->problems().isEmpty(), valid);
-        QCOMPARE(page.trainButton()->isEnabled(), valid);
+        QCOMPARE(page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled(), valid);
         if (!valid)
             QVERIFY(page.problemText().contains(QStringLiteral("learning_rate")));
     }
@@ -264,7 +264,7 @@ private Q_SLOTS:
     {
         DesignPage page;
         QSignalSpy train(&page, &DesignPage::trainRequested);
-        page.quick99Button()->click();
+        page.findChild<QPushButton *>(QStringLiteral("quick99Button"))->click();
         QCOMPARE(train.count(), 1);
         const Preset quick = Preset::find(QStringLiteral("quick-99"));
         QCOMPARE(page.spec().name, QStringLiteral("quick-99"));

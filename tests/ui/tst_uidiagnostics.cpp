@@ -435,11 +435,11 @@ private Q_SLOTS:
         page.resize(1200, 800);
         page.show();
         page.setRunsFolder(runs);
-        QCOMPARE(page.view()->model()->rowCount(), 1);
-        QVERIFY(!page.diagnosticsButton()->isEnabled());
-        page.view()->selectRow(0);
-        QVERIFY(page.diagnosticsButton()->isEnabled());
-        page.diagnosticsButton()->click();
+        QCOMPARE(page.findChild<QTableView *>(QStringLiteral("runsTable"))->model()->rowCount(), 1);
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("diagnosticsButton"))->isEnabled());
+        page.findChild<QTableView *>(QStringLiteral("runsTable"))->selectRow(0);
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("diagnosticsButton"))->isEnabled());
+        page.findChild<QPushButton *>(QStringLiteral("diagnosticsButton"))->click();
         auto *dialog = page.findChild<RunDiagnosticsDialog *>();
         QVERIFY(dialog);
         QVERIFY(dialog->isVisible());

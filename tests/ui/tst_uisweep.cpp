@@ -110,23 +110,23 @@ private Q_SLOTS:
         QVERIFY(page.errorText().isEmpty());
         QVERIFY2(page.gridText().contains(QStringLiteral("14 runs")), qPrintable(page.gridText()));
         QVERIFY(page.gridText().contains(QStringLiteral("10, 20, 50, 100, 200, 500, 1000")));
-        QCOMPARE(page.runTable()->rowCount(), 14);
-        QCOMPARE(page.epochsBox()->value(), 20);
-        QCOMPARE(page.metricBox()->currentText(), QStringLiteral("test_error"));
-        QVERIFY(page.startButton()->isEnabled());
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->rowCount(), 14);
+        QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->value(), 20);
+        QCOMPARE(page.findChild<QComboBox *>(QStringLiteral("sweepMetric"))->currentText(), QStringLiteral("test_error"));
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("sweepStart"))->isEnabled());
         // Lowering the epochs is a quick look at the same grid.
-        page.epochsBox()->setValue(2);
+        page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->setValue(2);
         QCOMPARE(page.sweep().baseConfig.epochs, 2);
         QVERIFY(page.gridText().contains(QStringLiteral("2 epochs")));
         for (const SweepPoint &p : page.points())
             QCOMPARE(p.config.epochs, 2);
-        page.seedsBox()->setValue(1);
+        page.findChild<QSpinBox *>(QStringLiteral("sweepSeeds"))->setValue(1);
         QVERIFY(page.gridText().contains(QStringLiteral("7 runs")));
-        QCOMPARE(page.runTable()->rowCount(), 7);
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->rowCount(), 7);
 
         QVERIFY(page.loadBuiltIn(QStringLiteral("learning-rate")));
         QVERIFY(page.gridText().contains(QStringLiteral("10 runs")));
-        QCOMPARE(page.epochsBox()->value(), 10);
+        QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->value(), 10);
         QVERIFY(!page.loadBuiltIn(QStringLiteral("no-such-sweep")));
         QVERIFY(!page.errorText().isEmpty());
     }
@@ -136,36 +136,36 @@ private Q_SLOTS:
         SweepPage page;
         QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
         // width.json asks for a log axis: the checkbox and the chart start that way.
-        QVERIFY(page.logXBox()->isChecked());
+        QVERIFY(page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->isChecked());
         QVERIFY(page.chart()->xAxisIsLog());
-        page.logXBox()->setChecked(false);
+        page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->setChecked(false);
         QVERIFY(!page.chart()->xAxisIsLog());
         QVERIFY(!page.chart()->xLogScale());
-        page.logXBox()->setChecked(true);
+        page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->setChecked(true);
         QVERIFY(page.chart()->xAxisIsLog());
         // The chart's own toggle (context menu) keeps the checkbox in step.
         page.chart()->setXLogScale(false);
-        QVERIFY(!page.logXBox()->isChecked());
+        QVERIFY(!page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->isChecked());
 
         // New epochs or seeds redraw the grid but keep the user's choice.
-        page.epochsBox()->setValue(3);
+        page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->setValue(3);
         QVERIFY(!page.chart()->xAxisIsLog());
-        QVERIFY(!page.logXBox()->isChecked());
+        QVERIFY(!page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->isChecked());
         // Loading a sweep again starts from its own default.
         QVERIFY(page.loadBuiltIn(QStringLiteral("learning-rate")));
-        QVERIFY(page.logXBox()->isChecked());
+        QVERIFY(page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->isChecked());
         QVERIFY(page.chart()->xAxisIsLog());
 
         // A linear-axis sweep starts linear; an axis of words can never be log.
         const QString linear = writeSweep(QStringLiteral("linear"), q("[{'parameter': 'width', 'values': [8, 16]}]"), 1, 1, 2);
         QVERIFY(page.loadFile(linear));
-        QVERIFY(!page.logXBox()->isChecked());
+        QVERIFY(!page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->isChecked());
         QVERIFY(!page.chart()->xAxisIsLog());
         const QString words = writeSweep(QStringLiteral("words"), q("[{'parameter': 'activation', 'values': ['relu', 'tanh'], 'log': true}]"), 1, 1, 2);
         QVERIFY(page.loadFile(words));
         QVERIFY(!page.chart()->canUseXLogScale());
         QVERIFY(!page.chart()->xAxisIsLog());
-        QVERIFY(!page.logXBox()->isEnabled());
+        QVERIFY(!page.findChild<QCheckBox *>(QStringLiteral("sweepLogX"))->isEnabled());
     }
 
     void tinySweepRunsToTheEnd()
@@ -179,7 +179,7 @@ private Q_SLOTS:
         const QString path = writeSweep(QStringLiteral("tiny"), q("[{'parameter': 'width', 'values': [8, 32], 'log': true}]"), 2, 3, 6);
         QVERIFY(page.loadFile(path));
         QVERIFY(page.gridText().contains(QStringLiteral("4 runs")));
-        page.epochsBox()->setValue(1);
+        page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->setValue(1);
 
         QSignalSpy runEnded(&page, &SweepPage::runEnded);
         QSignalSpy ended(&page, &SweepPage::sweepEnded);
@@ -187,8 +187,8 @@ private Q_SLOTS:
         QVERIFY(page.start());
         QVERIFY(page.isRunning());
         QVERIFY(!page.start());   // one sweep at a time
-        QVERIFY(!page.startButton()->isEnabled());
-        QVERIFY(page.stopButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("sweepStart"))->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("sweepStop"))->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 60000);
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QCOMPARE(ended.first().at(0).toBool(), false);
@@ -208,14 +208,14 @@ private Q_SLOTS:
         QVERIFY2(records[0].spec.shorthand().startsWith(QStringLiteral("784-8-10")), qPrintable(records[0].spec.shorthand()));
         QVERIFY2(records[2].spec.shorthand().startsWith(QStringLiteral("784-32-10")), qPrintable(records[2].spec.shorthand()));
         QVERIFY(QDir(runs.filePath(QStringLiteral("sweeps"))).entryList({QStringLiteral("*.json")}).size() == 1);
-        QCOMPARE(page.runTable()->item(3, page.runTable()->columnCount() - 2)->text(), QStringLiteral("finished"));
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->item(3, page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->columnCount() - 2)->text(), QStringLiteral("finished"));
 
         // A test-error sweep is drawn beside train error by default (dashed), each line its own metric's summary.
-        QCOMPARE(page.comparisonBox()->currentText(), QStringLiteral("train_error"));
+        QCOMPARE(page.findChild<QComboBox *>(QStringLiteral("sweepComparison"))->currentText(), QStringLiteral("train_error"));
         QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("Test error (%)"), QStringLiteral("Train error (%)")}));
         compareWithSummary(page, QStringLiteral("test_error"), QStringLiteral("Test error (%)"), -1);
         compareWithSummary(page, QStringLiteral("train_error"), QStringLiteral("Train error (%)"), -1);
-        page.comparisonBox()->setCurrentIndex(0);   // none
+        page.findChild<QComboBox *>(QStringLiteral("sweepComparison"))->setCurrentIndex(0);   // none
 
         // One line, two points (one per width), mean ± std over the two seeds.
         const QStringList names = page.chart()->seriesNames();
@@ -231,7 +231,7 @@ private Q_SLOTS:
         QVERIFY(qAbs(page.chart()->stdValues(names.first()).first() - qAbs(a - b) / std::sqrt(2.0)) < 1e-9);
 
         // Another metric re-plots the same runs.
-        page.metricBox()->setCurrentText(QStringLiteral("train_accuracy"));
+        page.findChild<QComboBox *>(QStringLiteral("sweepMetric"))->setCurrentText(QStringLiteral("train_accuracy"));
         compareWithSummary(page, QStringLiteral("train_accuracy"), page.chart()->seriesNames().first(), -1);
         QVERIFY(qAbs(page.chart()->meanPoints(page.chart()->seriesNames().first()).first().y()
                      - (records[0].trainAccuracy + records[1].trainAccuracy) / 2) < 1e-9);
@@ -251,7 +251,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 60000);
         QVERIFY(failed.isEmpty());
         QCOMPARE(runCount(runs.path()), 4);
-        page.comparisonBox()->setCurrentIndex(0);   // the metric alone: one line per learning rate
+        page.findChild<QComboBox *>(QStringLiteral("sweepComparison"))->setCurrentIndex(0);   // the metric alone: one line per learning rate
         QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("learning_rate=0.001"), QStringLiteral("learning_rate=0.01")}));
         for (int g = 0; g < 2; ++g) {
             const QString name = page.chart()->seriesNames()[g];
@@ -271,7 +271,7 @@ private Q_SLOTS:
         // A 1-epoch run, then runs far too long to finish within the test.
         const QString path = writeSweep(QStringLiteral("long"), q("[{'parameter': 'epochs', 'values': [1, 500, 500]}]"), 1, 1, 0);
         QVERIFY(page.loadFile(path));
-        QCOMPARE(page.runTable()->rowCount(), 3);
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->rowCount(), 3);
         QSignalSpy started(&page, &SweepPage::runStarted);
         QSignalSpy runEnded(&page, &SweepPage::runEnded);
         QSignalSpy ended(&page, &SweepPage::sweepEnded);
@@ -282,7 +282,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         page.stop();
-        QVERIFY(!page.stopButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("sweepStop"))->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
         const qint64 ms = clock.elapsed();
         QVERIFY2(ms < 1500, qPrintable(QStringLiteral("stopping took %1 ms").arg(ms)));
@@ -299,16 +299,16 @@ private Q_SLOTS:
         QVERIFY(page.progressText().startsWith(QStringLiteral("Stopped")));
         // Not "2 of 3 runs ended": one finished, one was cancelled.
         QCOMPARE(page.progressText(), QStringLiteral("Stopped: 1 of 3 runs finished, 1 cancelled"));
-        const int statusColumn = page.runTable()->columnCount() - 2;
-        QCOMPARE(page.runTable()->item(0, statusColumn)->text(), QStringLiteral("finished"));
-        QCOMPARE(page.runTable()->item(1, statusColumn)->text(), QStringLiteral("cancelled"));
-        QCOMPARE(page.runTable()->item(2, statusColumn)->text(), QStringLiteral("not run"));
+        const int statusColumn = page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->columnCount() - 2;
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->item(0, statusColumn)->text(), QStringLiteral("finished"));
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->item(1, statusColumn)->text(), QStringLiteral("cancelled"));
+        QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->item(2, statusColumn)->text(), QStringLiteral("not run"));
         // Only the finished run is on the chart.
-        page.comparisonBox()->setCurrentIndex(0);
+        page.findChild<QComboBox *>(QStringLiteral("sweepComparison"))->setCurrentIndex(0);
         const QStringList names = page.chart()->seriesNames();
         QCOMPARE(names.size(), 1);
         QCOMPARE(page.chart()->meanPoints(names.first()).size(), 1);
-        QVERIFY(page.startButton()->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("sweepStart"))->isEnabled());
     }
 
     void closingMidSweepEndsPromptly()
@@ -318,7 +318,7 @@ private Q_SLOTS:
         page->show();
         page->setFolders(m_data.path(), runs.path());
         QVERIFY(page->loadFile(writeSweep(QStringLiteral("close"), q("[{'parameter': 'width', 'values': [8, 16]}]"), 1, 500, 0)));
-        QVERIFY(page->epochsBox()->isEnabled());
+        QVERIFY(page->findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->isEnabled());
         QSignalSpy started(page, &SweepPage::runStarted);
         QVERIFY(page->start());
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 30000);
@@ -336,9 +336,9 @@ private Q_SLOTS:
     {
         SweepPage page;
         QVERIFY(page.loadFile(writeSweep(QStringLiteral("ep"), q("[{'parameter': 'epochs', 'values': [1, 2]}]"), 1, 1, 2)));
-        QVERIFY(!page.epochsBox()->isEnabled());
+        QVERIFY(!page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->isEnabled());
         QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
-        QVERIFY(page.epochsBox()->isEnabled());
+        QVERIFY(page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->isEnabled());
     }
 
     void badSweepFileShowsErrorAndStartsNothing_data()
@@ -372,7 +372,7 @@ private Q_SLOTS:
         QSignalSpy ended(&page, &SweepPage::sweepEnded);
         QVERIFY(!page.loadFile(path));
         QVERIFY2(page.errorText().contains(expected), qPrintable(page.errorText()));
-        QVERIFY(!page.startButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("sweepStart"))->isEnabled());
         QVERIFY(!page.start());
         QVERIFY(!page.isRunning());
         QTest::qWait(50);
@@ -382,7 +382,7 @@ private Q_SLOTS:
         // A good sweep afterwards clears the error.
         QVERIFY(page.loadBuiltIn(QStringLiteral("width")));
         QVERIFY(page.errorText().isEmpty());
-        QVERIFY(page.startButton()->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("sweepStart"))->isEnabled());
     }
 
     void missingFileAndMissingData()
@@ -438,7 +438,7 @@ private Q_SLOTS:
         MainWindow window;
         window.resize(1400, 860);
         window.show();
-        window.tabs()->setCurrentWidget(window.sweepPage());
+        window.findChild<QTabWidget *>(QStringLiteral("pageTabs"))->setCurrentWidget(window.sweepPage());
         SweepPage *page = window.sweepPage();
         page->setFolders(mnist, runs.path());
         const QString path = writeFile(QStringLiteral("width-small.json"), q(
@@ -464,8 +464,8 @@ private Q_SLOTS:
     {
         MainWindow window;
         QVERIFY(window.sweepPage());
-        QVERIFY(window.tabs()->indexOf(window.sweepPage()) >= 0);
-        QCOMPARE(window.tabs()->tabText(window.tabs()->indexOf(window.sweepPage())), QStringLiteral("&Sweeps"));
+        QVERIFY(window.findChild<QTabWidget *>(QStringLiteral("pageTabs"))->indexOf(window.sweepPage()) >= 0);
+        QCOMPARE(window.findChild<QTabWidget *>(QStringLiteral("pageTabs"))->tabText(window.findChild<QTabWidget *>(QStringLiteral("pageTabs"))->indexOf(window.sweepPage())), QStringLiteral("&Sweeps"));
     }
 };
 

@@ -112,10 +112,10 @@ private Q_SLOTS:
 
         // Confusion matrix of the last epoch over the whole test set; the slider looks back.
         QCOMPARE(page.heatmap()->matrix().total(), qint64(300));
-        QCOMPARE(page.epochSlider()->maximum(), 3);
-        QCOMPARE(page.epochSlider()->value(), 3);
+        QCOMPARE(page.findChild<QSlider *>(QStringLiteral("epochSlider"))->maximum(), 3);
+        QCOMPARE(page.findChild<QSlider *>(QStringLiteral("epochSlider"))->value(), 3);
         QCOMPARE(page.heatmap()->matrix(), record.epochs.last().confusion);
-        page.epochSlider()->setValue(1);
+        page.findChild<QSlider *>(QStringLiteral("epochSlider"))->setValue(1);
         QCOMPARE(page.heatmap()->matrix(), record.epochs.first().confusion);
 
         // The gallery of one cell holds exactly that cell's images.
@@ -163,7 +163,7 @@ private Q_SLOTS:
 
         page.pause();
         QVERIFY(page.session()->isPaused());
-        QCOMPARE(page.pauseButton()->text(), QStringLiteral("Resume"));
+        QCOMPARE(page.findChild<QPushButton *>(QStringLiteral("pauseButton"))->text(), QStringLiteral("Resume"));
         QTest::qWait(300);   // chunks already on their way may still arrive
         batches.clear();
         QTest::qWait(600);
@@ -207,7 +207,7 @@ private Q_SLOTS:
         QCOMPARE(record.lrChanges.size(), 1);
         QVERIFY(qAbs(record.lrChanges.first().learningRate - 0.003) < 1e-12);
         QVERIFY(page.statusText().startsWith(QStringLiteral("Stopped")));
-        QVERIFY(!page.pauseButton()->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("pauseButton"))->isEnabled());
     }
 
     void runsTableGainsRunsAndOverlays()
@@ -265,8 +265,8 @@ private Q_SLOTS:
             window->resize(1400, 900);
             window->runsPage()->selectRuns({window->runsPage()->model()->runs().value(1).folder,
                                             window->runsPage()->model()->runs().value(2).folder});
-            for (int i = 0; i < window->tabs()->count(); ++i) {
-                window->tabs()->setCurrentIndex(i);
+            for (int i = 0; i < window->findChild<QTabWidget *>(QStringLiteral("pageTabs"))->count(); ++i) {
+                window->findChild<QTabWidget *>(QStringLiteral("pageTabs"))->setCurrentIndex(i);
                 QTest::qWait(200);
                 window->grab().save(QStringLiteral("%1/page%2.png").arg(shots).arg(i));
             }
@@ -310,7 +310,7 @@ private Q_SLOTS:
         auto states = [&] {
             return QString::fromLatin1("%1%2%3%4%5").arg(int(train->isEnabled())).arg(int(pause->isEnabled()))
                 .arg(int(resume->isEnabled())).arg(int(stop->isEnabled()))
-                .arg(int(window.designPage()->trainButton()->isEnabled()));
+                .arg(int(window.designPage()->findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled()));
         };
         auto *lr = window.trainPage()->findChild<QLineEdit *>(QStringLiteral("liveLearningRate"));
         QCOMPARE(states(), QStringLiteral("10001"));   // idle: only Train
@@ -371,7 +371,7 @@ private Q_SLOTS:
                 open = b;
         QVERIFY(open && open->isEnabled());
         QTest::mouseClick(open, Qt::LeftButton);
-        QCOMPARE(window.tabs()->currentWidget(), window.designPage());
+        QCOMPARE(window.findChild<QTabWidget *>(QStringLiteral("pageTabs"))->currentWidget(), window.designPage());
         QCOMPARE(window.designPage()->spec().toJson(), run.spec.toJson());
         QCOMPARE(window.designPage()->config().batchSize, run.config.batchSize);
         QCOMPARE(window.designPage()->config().learningRate, run.config.learningRate);
@@ -413,8 +413,8 @@ private Q_SLOTS:
         page.stop();
         // The stopping run no longer holds the page: Train is enabled again, Stop is not.
         QVERIFY(!page.isRunning());
-        QVERIFY(page.stopButton() && !page.stopButton()->isEnabled());
-        QVERIFY(!page.pauseButton()->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("stopButton")) && !page.findChild<QPushButton *>(QStringLiteral("stopButton"))->isEnabled());
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("pauseButton"))->isEnabled());
         QPushButton *train = nullptr;
         for (QPushButton *b : page.findChildren<QPushButton *>())
             if (b->text().startsWith(QStringLiteral("Train")))
@@ -439,7 +439,7 @@ private Q_SLOTS:
         QCOMPARE(shown.modelType, QStringLiteral("second_run"));
         QCOMPARE(shown.status, RunStatus::Finished);
         QVERIFY(page.statusText().startsWith(QStringLiteral("Finished")));
-        QCOMPARE(page.epochSlider()->maximum(), 1);
+        QCOMPARE(page.findChild<QSlider *>(QStringLiteral("epochSlider"))->maximum(), 1);
         QTest::qWait(200);
         QCOMPARE(ended.count(), 1);
         QVERIFY(!page.isRunning());

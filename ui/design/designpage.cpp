@@ -126,6 +126,7 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     m_banner = new Banner(this, 3);
     m_banner->setObjectName(QStringLiteral("designBanner"));
     m_train = new QPushButton(tr("Train ▶"), this);
+    m_train->setObjectName(QStringLiteral("trainButton"));
     m_train->setDefault(true);
     m_train->setMinimumHeight(32);
     // A new user's shortest way to a good model: one click, a 99% CNN in well under a minute.
@@ -248,8 +249,6 @@ QString DesignPage::problemText() const
     list << m_form->problems();
     return list.join(u'\n');
 }
-
-QAbstractButton *DesignPage::trainButton() const { return m_train; }
 
 void DesignPage::setRunActive(bool active)
 {

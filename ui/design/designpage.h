@@ -53,9 +53,6 @@ public:
     HyperparameterForm *form() const { return m_form; }
     QUndoStack *undoStack() const { return m_undoStack; }
     QMenu *presetsMenu() const { return m_presetsMenu; }
-    /** Loads the quick-99 preset and asks to train it: the first thing a new user is offered. */
-    QPushButton *quick99Button() const { return m_quick99; }
-    QAbstractButton *trainButton() const;
     /** While a run is going on, Train ▶ (and the quick-99 button) wait for it: disabled, saying why. */
     void setRunActive(bool active);
 

@@ -23,6 +23,7 @@ RunDiagnosticsDialog::RunDiagnosticsDialog(const RunRecord &record, QWidget *par
 {
     setWindowTitle(tr("Diagnostics — %1").arg(record.id.isEmpty() ? record.modelType : record.id));
     m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("diagnosticsTabs"));
     m_diagnostics = new DiagnosticsPanel(this);
     m_testError = new TestErrorChart(this);
     m_weights = new FirstLayerWeightsView(this);

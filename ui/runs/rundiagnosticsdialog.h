@@ -31,7 +31,6 @@ public:
     DiagnosticsPanel *diagnostics() const { return m_diagnostics; }
     TestErrorChart *testErrorChart() const { return m_testError; }
     FirstLayerWeightsView *weightsView() const { return m_weights; }
-    QTabWidget *tabs() const { return m_tabs; }
     QList<ChartWidget *> charts() const;
 
 private:

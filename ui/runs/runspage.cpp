@@ -31,6 +31,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
 {
     m_model = new RunTableModel(this);
     m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setObjectName(QStringLiteral("runsProxy"));
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(RunTableModel::SortRole);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -48,15 +49,20 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_openInDesign->setToolTip(tr("Load the selected run's layers and hyperparameters into the Design page, "
                                   "to train it again or change it"));
     m_diagnostics = new QPushButton(tr("Diagnostics…"), this);
+    m_diagnostics->setObjectName(QStringLiteral("diagnosticsButton"));
     m_diagnostics->setToolTip(tr("Per-layer dead ReLUs, gradient and weight norms, test error against published results "
                                  "and the first-layer weights of the selected run"));
     m_exportModel = new QPushButton(tr("Export model…"), this);
+    m_exportModel->setObjectName(QStringLiteral("exportModelButton"));
     m_exportModel->setToolTip(tr("The selected run's model as ONNX (.onnx) or a PyTorch state_dict (.pt)"));
     m_exportCsv = new QPushButton(tr("Export CSV…"), this);
+    m_exportCsv->setObjectName(QStringLiteral("exportCsvButton"));
     m_exportCsv->setToolTip(tr("The selected runs' per-epoch curves and batch losses as tidy CSV (run, epoch/step, metric, value)"));
     m_delete = new QPushButton(tr("Delete…"), this);
 
     m_view = new QTableView(this);
+
+    m_view->setObjectName(QStringLiteral("runsTable"));
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(RunTableModel::DateColumn, Qt::DescendingOrder);

@@ -34,8 +34,6 @@ public:
     QString runsFolder() const { return m_folder; }
 
     RunTableModel *model() const { return m_model; }
-    QSortFilterProxyModel *proxy() const { return m_proxy; }
-    QTableView *view() const { return m_view; }
     OverlayChart *lossOverlay() const { return m_lossOverlay; }
     OverlayChart *accuracyOverlay() const { return m_accuracyOverlay; }
 
@@ -47,9 +45,6 @@ public:
     QString deleteRuns(const QStringList &folders);
     /** Opens (non-modal) the diagnostics window of one run: per-layer charts, test error, first-layer weights. */
     RunDiagnosticsDialog *openDiagnostics(const RunRecord &record);
-    QPushButton *diagnosticsButton() const { return m_diagnostics; }
-    QPushButton *exportModelButton() const { return m_exportModel; }
-    QPushButton *exportCsvButton() const { return m_exportCsv; }
 
 public Q_SLOTS:
     /** Re-reads the store, keeping the selection where the runs still exist. */

@@ -50,13 +50,17 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     m_openSummary->setToolTip(tr("Show a finished sweep's summary: one run here, or collected from a cluster "
                                  "(mnist-lab-cli sweep FILE --collect)"));
     m_epochs = new QSpinBox(this);
+    m_epochs->setObjectName(QStringLiteral("sweepEpochs"));
     m_epochs->setRange(1, TrainConfig::maxEpochs);
     m_epochs->setToolTip(tr("Epochs of every run (lower it for a quick look)"));
     m_seeds = new QSpinBox(this);
+    m_seeds->setObjectName(QStringLiteral("sweepSeeds"));
     m_seeds->setRange(1, 100);
     m_seeds->setToolTip(tr("Runs per grid point, with seeds base, base+1, …"));
     m_start = new QPushButton(tr("Start ▶"), this);
+    m_start->setObjectName(QStringLiteral("sweepStart"));
     m_stop = new QPushButton(tr("Stop"), this);
+    m_stop->setObjectName(QStringLiteral("sweepStop"));
 
     m_grid = new QLabel(this);
     m_grid->setObjectName(QStringLiteral("sweepGrid"));
@@ -76,19 +80,25 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     m_eta->setMinimumWidth(220);
 
     m_table = new QTableWidget(this);
+
+    m_table->setObjectName(QStringLiteral("sweepRuns"));
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
 
     m_metric = new QComboBox(this);
+
+    m_metric->setObjectName(QStringLiteral("sweepMetric"));
     m_metric->addItems(Sweep::metricNames());
     m_comparison = new QComboBox(this);
+    m_comparison->setObjectName(QStringLiteral("sweepComparison"));
     m_comparison->addItem(tr("none"));
     m_comparison->addItems(Sweep::metricNames());
     m_comparison->setToolTip(tr("A second metric, dashed, on the same axes: test error beside train error shows "
                                 "where a bigger network starts to overfit"));
     m_logX = new QCheckBox(tr("Log x axis"), this);
+    m_logX->setObjectName(QStringLiteral("sweepLogX"));
     m_export = new QPushButton(tr("Export image…"), this);
     m_chart = new SweepChart(this);
 

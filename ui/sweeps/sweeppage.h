@@ -65,15 +65,6 @@ public:
     const QVector<RunRecord> &records() const { return m_records; }
 
     SweepChart *chart() const { return m_chart; }
-    QComboBox *metricBox() const { return m_metric; }
-    /** The second metric drawn dashed beside the first ("none" or a metric name). */
-    QComboBox *comparisonBox() const { return m_comparison; }
-    QCheckBox *logXBox() const { return m_logX; }
-    QSpinBox *epochsBox() const { return m_epochs; }
-    QSpinBox *seedsBox() const { return m_seeds; }
-    QPushButton *startButton() const { return m_start; }
-    QPushButton *stopButton() const { return m_stop; }
-    QTableWidget *runTable() const { return m_table; }
     /** The error banner's text, empty when no error is shown. */
     QString errorText() const;
     /** The grid description shown before starting. */

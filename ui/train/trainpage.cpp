@@ -40,7 +40,9 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
 
     m_train = new QPushButton(tr("Train ▶"), this);
     m_pause = new QPushButton(tr("Pause"), this);
+    m_pause->setObjectName(QStringLiteral("pauseButton"));
     m_stop = new QPushButton(tr("Stop"), this);
+    m_stop->setObjectName(QStringLiteral("stopButton"));
     m_lr = new QLineEdit(this);
     m_lr->setObjectName(QStringLiteral("liveLearningRate"));
     m_lr->setMaximumWidth(110);
@@ -71,6 +73,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_logScale->setChecked(m_loss->logScale());
     m_normalized = new QCheckBox(tr("Row-normalised (%)"), this);
     m_epochSlider = new QSlider(Qt::Horizontal, this);
+    m_epochSlider->setObjectName(QStringLiteral("epochSlider"));
     m_epochSlider->setRange(0, 0);
     m_epochSlider->setEnabled(false);
     m_epochLabel = new QLabel(tr("Epoch –"), this);

@@ -69,10 +69,6 @@ public:
     TestErrorChart *testErrorChart() const { return m_testError; }
     DiagnosticsPanel *diagnosticsPanel() const { return m_diagnostics; }
     FirstLayerWeightsView *weightsView() const { return m_weights; }
-    /** Curves / Diagnostics / First-layer weights. */
-    QSlider *epochSlider() const { return m_epochSlider; }
-    QPushButton *pauseButton() const { return m_pause; }
-    QPushButton *stopButton() const { return m_stop; }
     QList<ChartWidget *> charts() const;
 
     /** Writes every chart of charts() as <exportName>.png into `folder` (ChartWidget::exportAll). */
