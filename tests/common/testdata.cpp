@@ -4,6 +4,8 @@
 #include "core/data/dataset.h"
 #include "core/data/idxfile.h"
 #include "core/common/laberror.h"
+#include "core/model/networkspec.h"
+#include "core/train/trainer.h"
 
 #include <QDir>
 #include <QProcess>
@@ -84,6 +86,25 @@ void writeSyntheticMnist(const QString &folder, int trainCount, int testCount, b
     QDir().mkpath(folder);
     makeSplit(QStringLiteral("train"), trainCount);
     makeSplit(QStringLiteral("t10k"), testCount);
+}
+
+std::shared_ptr<const lab::Dataset> syntheticDataset(const QString &folder, int trainCount, int testCount)
+{
+    writeSyntheticMnist(folder, trainCount, testCount);
+    return lab::Dataset::loadUncached(folder);
+}
+
+std::pair<lab::ModelFile, lab::TrainHistory> trainBriefly(const lab::NetworkSpec &spec,
+                                                          std::shared_ptr<const lab::Dataset> data, int batches)
+{
+    lab::TrainConfig config;
+    config.epochs = 1;
+    config.batchSize = 20;
+    config.threads = 1;
+    config.maxBatchesPerEpoch = batches;
+    lab::Trainer trainer(spec, config, std::move(data));
+    const lab::TrainHistory history = trainer.run(nullptr, nullptr);
+    return {trainer.model(), history};
 }
 
 QString errorOf(const std::function<void()> &f)

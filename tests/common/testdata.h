@@ -4,8 +4,16 @@
 
 #include <functional>
 
+#include "core/model/modelfile.h"
+#include "core/train/trainhistory.h"
+
+#include <memory>
+#include <utility>
+
 namespace lab {
+class Dataset;
 struct ImageSet;
+struct NetworkSpec;
 struct Normalization;
 }
 
@@ -35,6 +43,16 @@ bool inCi();
  */
 void writeSyntheticMnist(const QString &folder, int trainCount, int testCount,
                          bool gzip = true, unsigned seed = 7);
+
+/** writeSyntheticMnist into `folder`, then the data set loaded from it (not cached). */
+std::shared_ptr<const lab::Dataset> syntheticDataset(const QString &folder, int trainCount, int testCount);
+
+/**
+ * Trains `spec` for one short epoch on `data` (batches of 20, `batches` of them, one
+ * thread): a real trained model in well under a second, for tests of what reads models.
+ */
+std::pair<lab::ModelFile, lab::TrainHistory> trainBriefly(const lab::NetworkSpec &spec,
+                                                          std::shared_ptr<const lab::Dataset> data, int batches);
 
 /** The message of the LabError `f` throws, empty when it throws none. */
 QString errorOf(const std::function<void()> &f);

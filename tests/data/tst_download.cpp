@@ -67,6 +67,19 @@ Outcome runDownload(MnistDownloader &downloader, const QString &target, int time
     return outcome;
 }
 
+// A download into the empty folder `target` that must fail with a message naming `file`
+// and leave nothing behind.
+bool failsNamingAndLeavesNothing(MnistDownloader &downloader, const QString &target, const QString &file,
+                                 int timeoutMs = 30000)
+{
+    const Outcome outcome = runDownload(downloader, target, timeoutMs);
+    const bool ok = outcome.failed && outcome.message.contains(file) && entries(target).isEmpty();
+    if (!ok)
+        qWarning("failed %d, message \"%s\", left %s", outcome.failed, qPrintable(outcome.message),
+                 qPrintable(entries(target).join(u',')));
+    return ok;
+}
+
 } // namespace
 
 class TestDownload : public QObject
@@ -94,6 +107,8 @@ private Q_SLOTS:
 
 private:
     QString freshTarget();
+    /** Downloads into `target` from the good mirror; true when it finished and fetched only the t10k files. */
+    bool fetchesOnlyTheTestFiles(const QString &target);
 
     QTemporaryDir m_work;
     QString m_source;                       // the synthetic files the server serves
@@ -144,6 +159,22 @@ void TestDownload::initTestCase()
         stall.stall = true;
         m_server.setRoute(QStringLiteral("/stall/") + name, stall);
     }
+}
+
+bool TestDownload::fetchesOnlyTheTestFiles(const QString &target)
+{
+    m_server.clearRequests();
+    MnistDownloader downloader;
+    downloader.setFiles(m_files);
+    downloader.setMirrors({m_server.baseUrl(QStringLiteral("good"))});
+    const Outcome outcome = runDownload(downloader, target);
+    const QStringList expected{QStringLiteral("/good/t10k-images-idx3-ubyte.gz"), QStringLiteral("/good/t10k-labels-idx1-ubyte.gz")};
+    if (!outcome.finished || m_server.requests() != expected) {
+        qWarning("finished %d (%s), requests %s", outcome.finished, qPrintable(outcome.message),
+                 qPrintable(m_server.requests().join(u',')));
+        return false;
+    }
+    return true;
 }
 
 QString TestDownload::freshTarget()
@@ -252,11 +283,7 @@ void TestDownload::silentMirrorTimesOutAndNextIsUsed()
     alone.setFiles(m_files.mid(0, 1));
     alone.setTimeout(300);
     alone.setMirrors({m_server.baseUrl(QStringLiteral("stall"))});
-    const QString target2 = freshTarget();
-    const Outcome failedOutcome = runDownload(alone, target2, 15000);
-    QVERIFY(failedOutcome.failed);
-    QVERIFY2(failedOutcome.message.contains(QStringLiteral("train-images-idx3-ubyte.gz")), qPrintable(failedOutcome.message));
-    QVERIFY(entries(target2).isEmpty());
+    QVERIFY(failsNamingAndLeavesNothing(alone, freshTarget(), QStringLiteral("train-images-idx3-ubyte.gz"), 15000));
 }
 
 void TestDownload::corruptedFileIsRejectedAndLeavesNothing()
@@ -324,14 +351,7 @@ void TestDownload::earlierGoodFilesSurviveAndOnlyMissingAreFetched()
     const QByteArray before = readAll(target + QStringLiteral("/train-images-idx3-ubyte.gz"));
     QVERIFY(!before.isEmpty());
 
-    m_server.clearRequests();
-    MnistDownloader downloader;
-    downloader.setFiles(m_files);
-    downloader.setMirrors({m_server.baseUrl(QStringLiteral("good"))});
-    const Outcome outcome = runDownload(downloader, target);
-    QVERIFY2(outcome.finished, qPrintable(outcome.message));
-    QCOMPARE(m_server.requests(), (QStringList{QStringLiteral("/good/t10k-images-idx3-ubyte.gz"),
-                                               QStringLiteral("/good/t10k-labels-idx1-ubyte.gz")}));
+    QVERIFY(fetchesOnlyTheTestFiles(target));
     QCOMPARE(readAll(target + QStringLiteral("/train-images-idx3-ubyte.gz")), before);
     QVERIFY(lab::Dataset::looksComplete(target));
 }
@@ -343,14 +363,7 @@ void TestDownload::verifiedFilesAreNotFetchedAgain()
     // A good .gz, and an inflated copy standing in for another .gz: both count as present.
     QVERIFY(QFile::copy(m_source + QStringLiteral("/train-images-idx3-ubyte.gz"), target + QStringLiteral("/train-images-idx3-ubyte.gz")));
     lab::IdxFile::read(m_source + QStringLiteral("/train-labels-idx1-ubyte.gz")).write(target + QStringLiteral("/train-labels-idx1-ubyte"));
-    m_server.clearRequests();
-    MnistDownloader downloader;
-    downloader.setFiles(m_files);
-    downloader.setMirrors({m_server.baseUrl(QStringLiteral("good"))});
-    const Outcome outcome = runDownload(downloader, target);
-    QVERIFY2(outcome.finished, qPrintable(outcome.message));
-    QCOMPARE(m_server.requests(), (QStringList{QStringLiteral("/good/t10k-images-idx3-ubyte.gz"),
-                                               QStringLiteral("/good/t10k-labels-idx1-ubyte.gz")}));
+    QVERIFY(fetchesOnlyTheTestFiles(target));
 
     // Once complete, a second run asks for nothing, even from a mirror that would corrupt.
     m_server.clearRequests();
@@ -413,11 +426,7 @@ void TestDownload::recompressedCopyIsAcceptedByContent()
     MnistDownloader strict;
     strict.setFiles(files.mid(1, 1));
     strict.setMirrors({m_server.baseUrl(QStringLiteral("good"))});
-    const QString target2 = freshTarget();
-    const Outcome outcome = runDownload(strict, target2);
-    QVERIFY(outcome.failed);
-    QVERIFY2(outcome.message.contains(QStringLiteral("train-labels-idx1-ubyte.gz")), qPrintable(outcome.message));
-    QVERIFY(entries(target2).isEmpty());
+    QVERIFY(failsNamingAndLeavesNothing(strict, freshTarget(), QStringLiteral("train-labels-idx1-ubyte.gz")));
 }
 
 void TestDownload::everyMirrorFailingNamesFileAndReasons()

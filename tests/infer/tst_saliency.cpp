@@ -24,17 +24,7 @@ private:
     QTemporaryDir m_dir;
     std::shared_ptr<const Dataset> m_data;
 
-    ModelFile train(const NetworkSpec &spec)
-    {
-        TrainConfig config;
-        config.epochs = 1;
-        config.batchSize = 20;
-        config.threads = 1;
-        config.maxBatchesPerEpoch = 15;
-        Trainer trainer(spec, config, m_data);
-        trainer.run(nullptr, nullptr);
-        return trainer.model();
-    }
+    ModelFile train(const NetworkSpec &spec) { return TestData::trainBriefly(spec, m_data, 15).first; }
 
     /** Test image `index` as the canvas hands it over: 784 values in [0,1]. */
     std::vector<float> image(int index) const
@@ -50,9 +40,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const QString data = m_dir.filePath(QStringLiteral("synthetic"));
-        TestData::writeSyntheticMnist(data, 400, 50);
-        m_data = Dataset::loadUncached(data);
+        m_data = TestData::syntheticDataset(m_dir.filePath(QStringLiteral("synthetic")), 400, 50);
     }
 
     // For a linear model the map is exact: what it adds up to for digit a minus what it adds

@@ -3,10 +3,14 @@
 // The real mnist-lab-cli for robustness tests (MNIST_LAB_CLI is its path): started with
 // arguments and environment, its --json lines awaited one by one, signalled, finished.
 
+#include "testdata.h"
+
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 
 #include <csignal>
 #include <sys/types.h>
@@ -33,6 +37,21 @@ public:
 
     /** The mnist-lab-cli this test was built with. */
     static QString program() { return QStringLiteral(MNIST_LAB_CLI); }
+
+    /**
+     * Why the CLI tests cannot start (the CLI is not built, `dir` is unusable), else empty
+     * after writing a synthetic set of `train`/`test` images into `dir`/data for the CLI.
+     */
+    static QString prepareData(const QTemporaryDir &dir, int train, int test)
+    {
+        if (!QFileInfo(program()).isExecutable())
+            return program() + QStringLiteral(" is not built");
+        if (!dir.isValid())
+            return QStringLiteral("no temporary folder");
+        TestData::writeSyntheticMnist(dataFolder(dir), train, test);
+        return QString();
+    }
+    static QString dataFolder(const QTemporaryDir &dir) { return dir.filePath(QStringLiteral("data")); }
 
     bool started() { return m_process.waitForStarted(10000); }
 

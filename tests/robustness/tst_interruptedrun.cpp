@@ -58,11 +58,10 @@ class TestInterruptedRun : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(QFileInfo(CliRun::program()).isExecutable(), qPrintable(CliRun::program() + QStringLiteral(" is not built")));
-        QVERIFY(m_dir.isValid());
-        m_data = m_dir.filePath(QStringLiteral("data"));
         // Enough batches per epoch that a kill lands inside an epoch, small enough to be quick.
-        TestData::writeSyntheticMnist(m_data, 4000, 500);
+        const QString problem = CliRun::prepareData(m_dir, 4000, 500);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        m_data = CliRun::dataFolder(m_dir);
     }
 
     void killedRunResumesToTheSameResult()

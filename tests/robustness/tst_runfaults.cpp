@@ -83,10 +83,9 @@ class TestRunFaults : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(QFileInfo(CliRun::program()).isExecutable(), qPrintable(CliRun::program() + QStringLiteral(" is not built")));
-        QVERIFY(m_dir.isValid());
-        m_data = m_dir.filePath(QStringLiteral("data"));
-        TestData::writeSyntheticMnist(m_data, 600, 200);
+        const QString problem = CliRun::prepareData(m_dir, 600, 200);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        m_data = CliRun::dataFolder(m_dir);
     }
 
     void everySaveStepKilledOrFailed()

@@ -47,6 +47,14 @@ private:
     QTemporaryDir m_data;
     QTemporaryDir m_files;
 
+    /** Shows `page` at `size` with the synthetic data and a run store of its own. */
+    void showOnData(SweepPage &page, const QTemporaryDir &runs, QSize size)
+    {
+        page.resize(size);
+        page.show();
+        page.setFolders(m_data.path(), runs.path());
+    }
+
     QString writeFile(const QString &name, const QByteArray &text)
     {
         const QString path = m_files.filePath(name);
@@ -172,9 +180,7 @@ private Q_SLOTS:
     {
         QTemporaryDir runs;
         SweepPage page;
-        page.resize(1200, 700);
-        page.show();
-        page.setFolders(m_data.path(), runs.path());
+        showOnData(page, runs, QSize(1200, 700));
         // The file says 3 epochs; the page lowers it to 1 for a quick look.
         const QString path = writeSweep(QStringLiteral("tiny"), q("[{'parameter': 'width', 'values': [8, 32], 'log': true}]"), 2, 3, 6);
         QVERIFY(page.loadFile(path));
@@ -404,9 +410,7 @@ private Q_SLOTS:
     {
         QTemporaryDir runs;
         SweepPage page;
-        page.resize(1000, 600);
-        page.show();
-        page.setFolders(m_data.path(), runs.path());
+        showOnData(page, runs, QSize(1000, 600));
         QVERIFY(page.loadFile(writeSweep(QStringLiteral("png"), q("[{'parameter': 'width', 'values': [8, 16, 32], 'log': true}]"), 1, 1, 3)));
         QSignalSpy ended(&page, &SweepPage::sweepEnded);
         QVERIFY(page.start());

@@ -133,24 +133,6 @@ void DiagnosticsChart::showRecord(const RunRecord &record)
     refreshNow();
 }
 
-void DiagnosticsChart::setLogScale(bool log)
-{
-    if (m_metric == Metric::DeadFraction)
-        log = false;
-    if (log == yLogScale())
-        return;
-    setYLogScale(log);
-    Q_EMIT logScaleToggled(log);
-}
-
-void DiagnosticsChart::addContextActions(QMenu *menu)
-{
-    if (m_metric == Metric::DeadFraction)
-        return;
-    QAction *a = addCheckableAction(menu, tr("Log scale"), logScale());
-    connect(a, &QAction::toggled, this, &DiagnosticsChart::setLogScale);
-}
-
 QPair<double, double> DiagnosticsChart::yRange() const
 {
     if (auto *axis = qobject_cast<QValueAxis *>(yAxis()))

@@ -31,9 +31,6 @@ public:
     /** Shows a finished or saved run's per-epoch diagnostics. */
     void showRecord(const RunRecord &record);
 
-    /** Log y axis (norms only; a dead fraction is often 0). */
-    void setLogScale(bool log);
-    bool logScale() const { return yLogScale(); }
     /** The y axis range shown, for tests. */
     QPair<double, double> yRange() const;
     /** The points the series called `name` shows (epoch, value as plotted). */
@@ -48,12 +45,10 @@ public:
     /** Whether the weight layer at `layerIndex` feeds a ReLU (the dead-unit chart shows only those). */
     static bool hasRelu(const NetworkSpec &spec, int layerIndex);
 
-Q_SIGNALS:
-    void logScaleToggled(bool log);
-
 protected:
     void refresh() override;
-    void addContextActions(QMenu *menu) override;
+    /** Norms only: a dead fraction is often 0. */
+    bool allowsLogScale() const override { return m_metric != Metric::DeadFraction; }
 
 private:
     double valueOf(const LayerDiagnostics &layer) const;

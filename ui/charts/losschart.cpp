@@ -109,20 +109,6 @@ void LossChart::showRecord(const RunRecord &record)
     refreshNow();
 }
 
-void LossChart::setLogScale(bool log)
-{
-    if (log == yLogScale())
-        return;
-    setYLogScale(log);
-    Q_EMIT logScaleToggled(log);
-}
-
-void LossChart::addContextActions(QMenu *menu)
-{
-    QAction *a = addCheckableAction(menu, tr("Log scale"), logScale());
-    connect(a, &QAction::toggled, this, &LossChart::setLogScale);
-}
-
 void LossChart::refresh()
 {
     replaceThinned(m_rawSeries, m_raw);

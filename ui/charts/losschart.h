@@ -32,20 +32,15 @@ public:
     /** Shows a finished or saved run: its thinned batch losses, epochs and lr changes. */
     void showRecord(const RunRecord &record);
 
-    void setLogScale(bool log);
-    bool logScale() const { return yLogScale(); }
 
     static QString rawName() { return tr("batch loss"); }
     static QString smoothName() { return tr("batch loss (smoothed)"); }
     static QString trainName() { return tr("train loss (epoch)"); }
     static QString testName() { return tr("test loss (epoch)"); }
 
-Q_SIGNALS:
-    void logScaleToggled(bool log);
-
 protected:
     void refresh() override;
-    void addContextActions(QMenu *menu) override;
+    bool allowsLogScale() const override { return true; }
 
 private:
     void addLoss(qint64 step, double loss);

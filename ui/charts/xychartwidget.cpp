@@ -1,5 +1,8 @@
 #include "ui/charts/xychartwidget.h"
 
+#include <QAction>
+#include <QMenu>
+
 #include <QChart>
 #include <QChartView>
 #include <QLegendMarker>
@@ -117,6 +120,24 @@ void XyChartWidget::setYRange(qreal min, qreal max)
         m_yAxis->setRange(min, max);
     else
         setNiceRange(static_cast<QValueAxis *>(m_yAxis), min, max);
+}
+
+void XyChartWidget::setLogScale(bool log)
+{
+    if (!allowsLogScale())
+        log = false;
+    if (log == m_yLog)
+        return;
+    setYLogScale(log);
+    Q_EMIT logScaleToggled(log);
+}
+
+void XyChartWidget::addContextActions(QMenu *menu)
+{
+    if (!allowsLogScale())
+        return;
+    QAction *a = addCheckableAction(menu, tr("Log scale"), logScale());
+    connect(a, &QAction::toggled, this, &XyChartWidget::setLogScale);
 }
 
 void XyChartWidget::setYLogScale(bool log)

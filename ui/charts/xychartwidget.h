@@ -41,7 +41,22 @@ public:
     /** Pushes pending buffers now instead of waiting for the timer. */
     void refreshNow();
 
+    /**
+     * A log10 y axis: what the chart's "Log scale" menu entry and the pages' checkboxes
+     * switch. Stays linear on charts that do not offer it (allowsLogScale()).
+     */
+    void setLogScale(bool log);
+    bool logScale() const { return m_yLog; }
+
+Q_SIGNALS:
+    void logScaleToggled(bool log);
+
 protected:
+    /** Whether the chart offers a log y axis (its values are positive); the default is no. */
+    virtual bool allowsLogScale() const { return false; }
+    /** Adds the "Log scale" entry where the chart allows it. */
+    void addContextActions(QMenu *menu) override;
+
     /** Redraw interval: frequent enough to look live, rare enough to keep input responsive. */
     static constexpr int refreshMilliseconds = 50;
 
