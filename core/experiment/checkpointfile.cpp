@@ -1,12 +1,12 @@
 #include "core/experiment/checkpointfile.h"
 
 #include "core/common/atomicfile.h"
+#include "core/common/binaryio.h"
 #include "core/common/fileio.h"
 #include "core/common/laberror.h"
 
 #include <QJsonDocument>
 #include <QtEndian>
-#include <zlib.h>
 
 namespace lab {
 
@@ -14,25 +14,6 @@ namespace {
 
 constexpr char magic[4] = {'M', 'N', 'C', 'K'};
 constexpr quint32 version = 1;
-
-quint32 checksum(const char *data, qsizetype size)
-{
-    uLong crc = crc32(0L, Z_NULL, 0);
-    while (size > 0) {
-        const uInt chunk = uInt(qMin<qsizetype>(size, 1 << 30));
-        crc = crc32(crc, reinterpret_cast<const Bytef *>(data), chunk);
-        data += chunk;
-        size -= chunk;
-    }
-    return quint32(crc);
-}
-
-template <typename T> void append(QByteArray &out, T value)
-{
-    char be[sizeof(T)];
-    qToBigEndian<T>(value, be);
-    out.append(be, sizeof(T));
-}
 
 } // namespace
 
@@ -44,12 +25,12 @@ QByteArray CheckpointFile::serialize() const
     QByteArray out;
     out.reserve(4 + 4 + 4 + header.size() + 8 + state.size() + 4);
     out.append(magic, 4);
-    append<quint32>(out, version);
-    append<quint32>(out, quint32(header.size()));
+    appendBigEndian<quint32>(out, version);
+    appendBigEndian<quint32>(out, quint32(header.size()));
     out.append(header);
-    append<quint64>(out, quint64(state.size()));
+    appendBigEndian<quint64>(out, quint64(state.size()));
     out.append(state);
-    append<quint32>(out, checksum(out.constData(), out.size()));
+    appendBigEndian<quint32>(out, crc32Of(out.constData(), out.size()));
     return out;
 }
 
@@ -66,7 +47,7 @@ CheckpointFile CheckpointFile::deserialize(const QByteArray &bytes, const QStrin
     if (bytes.size() < 4 + 4 + 4 + 8 + 4 || !bytes.startsWith(QByteArray(magic, 4)))
         throw LabError(QStringLiteral("%1: not a checkpoint of this lab (or truncated: %2 bytes)").arg(name).arg(bytes.size()));
     const quint32 stored = qFromBigEndian<quint32>(data + bytes.size() - 4);
-    if (stored != checksum(bytes.constData(), bytes.size() - 4))
+    if (stored != crc32Of(bytes.constData(), bytes.size() - 4))
         throw LabError(QStringLiteral("%1: checkpoint is damaged (checksum mismatch)").arg(name));
     const quint32 fileVersion = qFromBigEndian<quint32>(data + 4);
     if (fileVersion != version)

@@ -1,13 +1,13 @@
 #include "core/model/modelfile.h"
 
 #include "core/common/atomicfile.h"
+#include "core/common/binaryio.h"
 #include "core/common/fileio.h"
 #include "core/common/laberror.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QtEndian>
-#include <zlib.h>
 
 namespace lab {
 
@@ -15,27 +15,6 @@ namespace {
 
 constexpr char magic[8] = {'M', 'N', 'I', 'S', 'T', 'L', 'A', 'B'};
 constexpr qsizetype maxHeaderBytes = 16 * 1024 * 1024;
-
-quint32 crcOf(const char *data, qsizetype size)
-{
-    uLong crc = crc32(0L, Z_NULL, 0);
-    // zlib takes uInt lengths; feed large buffers in pieces.
-    while (size > 0) {
-        const uInt chunk = uInt(qMin<qsizetype>(size, 1 << 30));
-        crc = crc32(crc, reinterpret_cast<const Bytef *>(data), chunk);
-        data += chunk;
-        size -= chunk;
-    }
-    return quint32(crc);
-}
-
-template <typename T>
-void appendBigEndian(QByteArray &out, T value)
-{
-    char bytes[sizeof(T)];
-    qToBigEndian<T>(value, bytes);
-    out.append(bytes, sizeof(T));
-}
 
 } // namespace
 
@@ -56,7 +35,7 @@ QByteArray ModelFile::serialize() const
     out.append(json);
     appendBigEndian<quint64>(out, quint64(weights.size()));
     out.append(weights);
-    appendBigEndian<quint32>(out, crcOf(out.constData(), out.size()));
+    appendBigEndian<quint32>(out, crc32Of(out.constData(), out.size()));
     return out;
 }
 
@@ -83,7 +62,7 @@ ModelFile ModelFile::deserialize(const QByteArray &bytes, const QString &name)
         throw LabError(QStringLiteral("%1: truncated or padded model file: %2 bytes of weights declared, the file has %3 bytes")
                            .arg(name).arg(weightsSize).arg(size));
     const quint32 storedCrc = qFromBigEndian<quint32>(data + size - 4);
-    if (crcOf(data, size - 4) != storedCrc)
+    if (crc32Of(data, size - 4) != storedCrc)
         throw LabError(QStringLiteral("%1: the model file is corrupt (checksum mismatch)").arg(name));
 
     QJsonParseError error;
