@@ -1,5 +1,7 @@
 #include "core/common/memoryreuse.h"
 
+#include <cstdlib>   // defines __GLIBC__ where the C library is glibc (tested below)
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
