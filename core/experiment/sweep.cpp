@@ -369,15 +369,21 @@ QVector<SweepPoint> Sweep::points() const
             p.seedIndex = s;
             p.spec = baseSpec;
             p.config = baseConfig;
+            // The run's name is read in tables and legends: "width · width 500 · seed 1". The
+            // run folder gets its safe form from RunStore; task folders are "<id>-t<i>".
             QStringList label{name};
+            QStringList legacy{name};
             for (int a = 0; a < axes.size(); ++a) {
                 const QString where = QStringLiteral("sweep %1: %2=%3").arg(name, axes[a].parameter, values[a]);
                 apply(axes[a].parameter, values[a], p.spec, p.config, where);
-                label << axes[a].parameter + u'=' + values[a];
+                label << QString(axes[a].parameter).replace(u'_', u' ') + u' ' + values[a];
+                legacy << axes[a].parameter + u'=' + values[a];
             }
             p.config.seed = baseConfig.seed + quint64(s);
-            label << QStringLiteral("s%1").arg(p.config.seed);
-            p.spec.name = label.join(u'_');
+            label << QStringLiteral("seed %1").arg(p.config.seed);
+            legacy << QStringLiteral("s%1").arg(p.config.seed);
+            p.spec.name = label.join(QStringLiteral(" · "));
+            p.legacyName = legacy.join(u'_');
             const ShapeReport shapes = ShapeReport::infer(p.spec);
             if (!shapes.ok())
                 throw LabError(QStringLiteral("sweep %1, %2: %3").arg(name, values.join(u','), shapes.error));
@@ -441,6 +447,7 @@ QJsonObject Sweep::summaryJson(const QVector<SweepPoint> &points, const QVector<
     for (int i = 0; i < records.size() && i < points.size(); ++i)
         runs.append(QJsonObject{{QStringLiteral("axis_values"), QJsonArray::fromStringList(points[i].axisValues)},
                                 {QStringLiteral("seed"), QString::number(points[i].config.seed)},
+                                {QStringLiteral("name"), points[i].spec.name},
                                 {QStringLiteral("run"), records[i].folder},
                                 {QStringLiteral("status"), runStatusName(records[i].status)},
                                 {metric, metricOf(records[i], metric)}});

@@ -41,8 +41,13 @@ struct SweepPoint
 {
     QStringList axisValues;  ///< one value per axis
     int seedIndex = 0;
-    NetworkSpec spec;
+    NetworkSpec spec;        ///< spec.name is the run's readable name: "width · width 500 · seed 1"
     TrainConfig config;
+    /** The name runs of this point had before names were made readable ("width_width=500_s1"). */
+    QString legacyName;
+
+    /** Whether a run named `modelType` is this point's (by its name, or the name older versions gave it). */
+    bool isNameOf(const QString &modelType) const { return modelType == spec.name || modelType == legacyName; }
 };
 
 /** A metric's mean and standard deviation over the seeds of one grid point. */

@@ -69,7 +69,7 @@ SweepSummary SweepSummary::load(const QString &path)
         if (!folder.isEmpty() && QFileInfo::exists(RunStore::recordPath(folder))) {
             try {
                 record = RunStore(QFileInfo(folder).absolutePath()).load(folder);
-                fromFolder = record.modelType == point->spec.name;
+                fromFolder = point->isNameOf(record.modelType);
             } catch (const LabError &) {
             }
         }

@@ -196,7 +196,7 @@ SweepTasks::TaskResult SweepTasks::runTask(int index, const QString &runsFolder,
             throw LabError(QStringLiteral("%1: task %2 is being trained by another process (its run lock is held)").arg(folder).arg(index));
         if (QFileInfo::exists(RunStore::recordPath(folder))) {
             const RunRecord existing = RunStore(runs).load(folder);
-            if (existing.modelType != point.spec.name)
+            if (!point.isNameOf(existing.modelType))
                 throw LabError(QStringLiteral("%1 holds the run \"%2\", not task %3 (%4); leaving it alone")
                                    .arg(folder, existing.modelType).arg(index).arg(point.spec.name));
             switch (existing.status) {
@@ -244,7 +244,7 @@ SweepTasks::Collection SweepTasks::collect(const QString &runsFolder) const
             c.failed.append(i);   // an unreadable record: run the task again
             continue;
         }
-        if (record.modelType != m_points[i].spec.name) {
+        if (!m_points[i].isNameOf(record.modelType)) {
             c.missing.append(i);   // not this task's run
             continue;
         }

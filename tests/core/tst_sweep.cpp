@@ -2,14 +2,18 @@
 #include "core/common/laberror.h"
 #include "core/experiment/runstore.h"
 #include "core/experiment/sweep.h"
+#include "core/experiment/sweeptimeestimate.h"
 #include "testdata.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 using namespace lab;
 
@@ -46,6 +50,59 @@ private Q_SLOTS:
         QCOMPARE(points[2].spec.layers[2].type, LayerSpec::Type::Tanh);
         QCOMPARE(points[7].spec.layers[1].units, 16);
         QCOMPARE(points[7].spec.layers.last().units, 10);   // the output layer is never swept
+    }
+
+    void runNamesAreReadable()
+    {
+        const QVector<SweepPoint> points = Sweep::fromJson(tinySweep(), QStringLiteral("tiny.json")).points();
+        // Read in the Runs table and legends; the folder gets a safe form of it.
+        QCOMPARE(points[0].spec.name, QStringLiteral("tiny · width 4 · activation relu · seed 5"));
+        QCOMPARE(points[7].spec.name, QStringLiteral("tiny · width 16 · activation tanh · seed 6"));
+        // Runs that older versions named the old way are still this point's (resume, collect).
+        QCOMPARE(points[0].legacyName, QStringLiteral("tiny_width=4_activation=relu_s5"));
+        QVERIFY(points[0].isNameOf(QStringLiteral("tiny_width=4_activation=relu_s5")));
+        QVERIFY(points[0].isNameOf(points[0].spec.name));
+        QVERIFY(!points[0].isNameOf(points[1].spec.name));
+        QVERIFY(!points[0].isNameOf(points[1].legacyName));
+        QJsonObject json = tinySweep();
+        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("learning_rate")},
+                                                                   {QStringLiteral("values"), QJsonArray{0.01}}}});
+        json.insert(QStringLiteral("seeds"), 1);
+        QCOMPARE(Sweep::fromJson(json, QStringLiteral("lr.json")).points().first().spec.name,
+                 QStringLiteral("tiny · learning rate 0.01 · seed 5"));
+    }
+
+    void timeLeftWeighsRunsByTheirCost()
+    {
+        // Two narrow runs done, the widest still to come: its cost decides the time left.
+        const QJsonObject json = QJsonDocument::fromJson(R"({
+            "name": "wide-last", "base": {"layers": "784-10-10", "activation": "relu", "config": {"epochs": 2}},
+            "axes": [{"parameter": "width", "values": [10, 11, 1000]}], "seeds": 1})").object();
+        const QVector<SweepPoint> points = Sweep::fromJson(json, QStringLiteral("wide-last.json")).points();
+        SweepTimeEstimate estimate(points);
+        estimate.runEnded(0, 1.0);
+        estimate.runEnded(1, 1.0);
+        estimate.setProgress(2, 0.0);
+        // 2 s for the two narrow runs: counting runs would say 1 s left.
+        const double left = estimate.secondsLeft(2.0);
+        const double expected = 2.0 * SweepTimeEstimate::workOf(points[2])
+                                / (SweepTimeEstimate::workOf(points[0]) + SweepTimeEstimate::workOf(points[1]));
+        QVERIFY2(left > 20.0, qPrintable(QString::number(left)));
+        QVERIFY2(std::abs(left - expected) < 1e-6 * expected, qPrintable(QStringLiteral("%1 vs %2").arg(left).arg(expected)));
+        // Halfway through the wide run at 2 + 0.5·(its time), half of it is left.
+        estimate.setProgress(2, 0.5);
+        QVERIFY(std::abs(estimate.secondsLeft(2.0 + expected / 2) - expected / 2) < 1e-6 * expected);
+        // A run that diverged after a tenth of its steps cost a tenth: the rest is not left to do.
+        SweepTimeEstimate early(points);
+        early.runEnded(0, 0.1);
+        early.setProgress(1, 0.0);
+        QVERIFY(std::abs(early.doneFraction() - SweepTimeEstimate::workOf(points[0]) * 0.1
+                         / (SweepTimeEstimate::workOf(points[0]) * 0.1 + SweepTimeEstimate::workOf(points[1])
+                            + SweepTimeEstimate::workOf(points[2]))) < 1e-12);
+        // Nothing done yet: no estimate; everything done: nothing left.
+        QCOMPARE(SweepTimeEstimate(points).secondsLeft(5.0), -1.0);
+        estimate.runEnded(2, 1.0);
+        QCOMPARE(estimate.secondsLeft(9.0), 0.0);
     }
 
     void badSweepNamesTheProblem()
@@ -99,6 +156,15 @@ private Q_SLOTS:
         QVERIFY(summary.open(QIODevice::ReadOnly));
         const QJsonObject json = QJsonDocument::fromJson(summary.readAll()).object();
         QCOMPARE(json.value(QStringLiteral("runs")).toArray().size(), 8);
+        // The readable name is the record's model_type and the summary's; the folder is a safe path.
+        QCOMPARE(records[0].modelType, runner.points()[0].spec.name);
+        QCOMPARE(json.value(QStringLiteral("runs")).toArray()[0].toObject().value(QStringLiteral("name")).toString(),
+                 runner.points()[0].spec.name);
+        const QString folderName = QFileInfo(records[0].folder).fileName();
+        QVERIFY2(folderName.endsWith(QStringLiteral("tiny_width_4_activation_relu_seed_5"))
+                     || folderName.contains(QStringLiteral("tiny___width_4")), qPrintable(folderName));
+        for (QChar c : folderName)
+            QVERIFY2(c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.', qPrintable(folderName));
         QCOMPARE(json.value(QStringLiteral("cells")).toArray().size(), 4);
     }
 };
