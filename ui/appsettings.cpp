@@ -21,6 +21,8 @@ const QString kExportSize = QStringLiteral("export/size");
 const QString kExportPath = QStringLiteral("export/lastPath");
 const QString kLossLog = QStringLiteral("charts/lossLogScale");
 const QString kPublished = QStringLiteral("charts/showPublishedResults");
+const QString kCanvasModels = QStringLiteral("canvas/models");
+const QString kLastTrainRun = QStringLiteral("train/lastRun");
 
 QJsonObject parseObject(const QVariant &v)
 {
@@ -89,6 +91,16 @@ bool AppSettings::lossLogScale() const { return m_settings->value(kLossLog, fals
 void AppSettings::setLossLogScale(bool on) { m_settings->setValue(kLossLog, on); }
 bool AppSettings::showPublishedResults() const { return m_settings->value(kPublished, true).toBool(); }
 void AppSettings::setShowPublishedResults(bool on) { m_settings->setValue(kPublished, on); }
+
+std::optional<QStringList> AppSettings::canvasModels() const
+{
+    if (!m_settings->contains(kCanvasModels))
+        return std::nullopt;
+    return m_settings->value(kCanvasModels).toStringList();
+}
+void AppSettings::setCanvasModels(const QStringList &sources) { m_settings->setValue(kCanvasModels, sources); }
+QString AppSettings::lastTrainRun() const { return m_settings->value(kLastTrainRun).toString(); }
+void AppSettings::setLastTrainRun(const QString &folder) { m_settings->setValue(kLastTrainRun, folder); }
 
 QString AppSettings::effectiveDataFolder() const { return DataLocator::dataFolder(dataFolder()); }
 QString AppSettings::effectiveRunsFolder() const { return DataLocator::runsFolder(runsFolder()); }

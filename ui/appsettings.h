@@ -6,8 +6,10 @@
 #include <QByteArray>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QSettings;
@@ -56,6 +58,16 @@ public:
     /** The test-error chart's published-result lines (shown unless switched off). */
     bool showPublishedResults() const;
     void setShowPublishedResults(bool on);
+
+    /**
+     * The models open on Draw & test, in order, as their sources (a file path, or the
+     * bundled model's resource path); nullopt when never saved (first start: the bundled one).
+     */
+    std::optional<QStringList> canvasModels() const;
+    void setCanvasModels(const QStringList &sources);
+    /** The run folder the Train page showed last (reopened at start when it still exists). */
+    QString lastTrainRun() const;
+    void setLastTrainRun(const QString &folder);
 
     /** Where data/runs really are: the saved choice, else DataLocator's. */
     QString effectiveDataFolder() const;

@@ -1,10 +1,12 @@
 #include "ui/datasetupdialog.h"
 
+#include "core/data/datalocator.h"
 #include "core/data/dataset.h"
 #include "core/data/mnistdownloader.h"
 
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -12,10 +14,12 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <memory>
+
 namespace lab {
 
 DataSetupDialog::DataSetupDialog(const QString &currentFolder, const QString &downloadFolder, QWidget *parent)
-    : QDialog(parent), m_downloadFolder(downloadFolder)
+    : QDialog(parent), m_currentFolder(currentFolder), m_downloadFolder(downloadFolder)
 {
     setWindowTitle(tr("MNIST data"));
     m_message = new QLabel(tr("<p>MNIST Lab needs the four MNIST files (train-images-idx3-ubyte, "
@@ -46,7 +50,7 @@ DataSetupDialog::DataSetupDialog(const QString &currentFolder, const QString &do
     layout->addWidget(m_file);
     layout->addLayout(buttons);
 
-    connect(m_choose, &QPushButton::clicked, this, &DataSetupDialog::chooseFolder);
+    connect(m_choose, &QPushButton::clicked, this, &DataSetupDialog::chooseAndAccept);
     connect(m_download, &QPushButton::clicked, this, &DataSetupDialog::startDownload);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_downloader && m_downloader->isRunning()) {
@@ -66,9 +70,38 @@ DataSetupDialog::~DataSetupDialog()
         m_downloader->cancel();
 }
 
-void DataSetupDialog::chooseFolder()
+QString DataSetupDialog::startFolder(const QString &preferred)
 {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with the MNIST files"));
+    for (const QString &folder : {preferred, DataLocator::userDataFolder()})
+        if (!folder.isEmpty() && QFileInfo(folder).isDir())
+            return folder;
+    return QDir::homePath();
+}
+
+QFileDialog *DataSetupDialog::newFolderChooser(const QString &preferred, QWidget *parent)
+{
+    auto *dialog = new QFileDialog(parent, tr("Folder with the MNIST files"), startFolder(preferred));
+    dialog->setFileMode(QFileDialog::Directory);
+    // Qt's own dialog: a desktop's folder picker may hide the files, and the idx files are
+    // how the user recognises the right folder.
+    dialog->setOption(QFileDialog::ShowDirsOnly, false);
+    dialog->setOption(QFileDialog::DontUseNativeDialog, true);
+    dialog->setNameFilters({tr("MNIST files (*-ubyte *-ubyte.gz)"), tr("All files (*)")});
+    dialog->setLabelText(QFileDialog::Accept, tr("Use this folder"));
+    return dialog;
+}
+
+QString DataSetupDialog::chooseFolder(const QString &preferred, QWidget *parent)
+{
+    std::unique_ptr<QFileDialog> dialog(newFolderChooser(preferred, parent));
+    if (dialog->exec() != QDialog::Accepted || dialog->selectedFiles().isEmpty())
+        return QString();
+    return dialog->selectedFiles().constFirst();
+}
+
+void DataSetupDialog::chooseAndAccept()
+{
+    const QString folder = chooseFolder(m_currentFolder, this);
     if (folder.isEmpty())
         return;
     if (!Dataset::looksComplete(folder)) {

@@ -3,6 +3,7 @@
 #include <QDialog>
 
 QT_BEGIN_NAMESPACE
+class QFileDialog;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -26,15 +27,26 @@ public:
     DataSetupDialog(const QString &currentFolder, const QString &downloadFolder, QWidget *parent = nullptr);
     ~DataSetupDialog() override;
 
+    /**
+     * The folder picker for MNIST data: it lists the files too (a folder's idx files are
+     * what the user looks for) and opens in startFolder(preferred).
+     */
+    static QFileDialog *newFolderChooser(const QString &preferred, QWidget *parent);
+    /** `preferred` if it exists, else the user's data folder if it exists, else home (never the launch directory). */
+    static QString startFolder(const QString &preferred);
+    /** Runs newFolderChooser(); the chosen folder or empty. */
+    static QString chooseFolder(const QString &preferred, QWidget *parent);
+
     /** The folder that now holds the data (valid after accept()). */
     QString folder() const { return m_folder; }
 
 private:
-    void chooseFolder();
+    void chooseAndAccept();
     void startDownload();
     void setBusy(bool busy);
 
     QString m_folder;
+    QString m_currentFolder;
     QString m_downloadFolder;
     MnistDownloader *m_downloader = nullptr;
     QLabel *m_message;

@@ -60,6 +60,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_train->setCanTrain(m_design->canTrain(), m_design->problemText());
     // Train → Runs (and the canvas gets each finished model)
     connect(m_train, &TrainPage::runStarted, this, [this](const RunRecord &record) {
+        m_settings->setLastTrainRun(record.folder);   // shown again at the next start
         m_runs->refresh();
         statusBar()->showMessage(tr("Training %1 in %2").arg(record.modelType, QDir::toNativeSeparators(record.folder)));
     });
@@ -81,6 +82,13 @@ MainWindow::MainWindow(QWidget *parent)
         m_tabs->setCurrentWidget(m_design);
         statusBar()->showMessage(tr("Design and hyperparameters of %1 loaded").arg(record.id.isEmpty() ? record.modelType : record.id),
                                  10000);
+    });
+    // A preset chosen from the menu bar on another page: show where it went and what it is.
+    connect(m_design, &DesignPage::presetApplied, this, [this](const QString &name, const QString &description) {
+        m_tabs->setCurrentWidget(m_design);
+        statusBar()->showMessage(description.isEmpty() ? tr("Preset %1 loaded").arg(name)
+                                                       : tr("Preset %1 loaded: %2").arg(name, description),
+                                 15000);
     });
     connect(m_runs, &RunsPage::testModelRequested, this, [this](const QString &folder) { useRunModel(folder, true); });
 
@@ -196,6 +204,13 @@ void MainWindow::readSettings()
     const NetworkSpec spec = m_settings->lastSpec(m_design->spec());
     const TrainConfig config = m_settings->lastConfig(m_design->config());
     m_design->setDesign(spec, config);
+    // Draw & test's models and the Train page's run, as the last session left them.
+    if (const std::optional<QStringList> models = m_settings->canvasModels())
+        m_canvas->setModelSources(*models);
+    connect(m_canvas, &CanvasPage::modelsChanged, this, [this] { m_settings->setCanvasModels(m_canvas->modelSources()); });
+    const QString lastRun = m_settings->lastTrainRun();
+    if (!lastRun.isEmpty())
+        m_train->showStoredRun(lastRun, dataFolder());   // a run deleted since: the page starts empty
 }
 
 void MainWindow::writeSettings()
@@ -268,7 +283,7 @@ void MainWindow::ensureData()
 
 void MainWindow::chooseDataFolder()
 {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with the MNIST files"), dataFolder());
+    const QString folder = DataSetupDialog::chooseFolder(dataFolder(), this);
     if (folder.isEmpty())
         return;
     if (!Dataset::looksComplete(folder)) {

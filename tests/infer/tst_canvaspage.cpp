@@ -250,6 +250,40 @@ private Q_SLOTS:
         QVERIFY(distance(panels[0]->bars()->probabilities(), panels[1]->bars()->probabilities()) < 1e-5);
     }
 
+    // What the window remembers across restarts: the open models' sources, restored in
+    // order on a new page; a file deleted since is skipped without a message, and the
+    // bundled model removed last time stays removed.
+    void modelSourcesRoundTrip()
+    {
+        const QString kept = m_dir.filePath(QStringLiteral("kept.mnlm"));
+        const QString gone = m_dir.filePath(QStringLiteral("gone.mnlm"));
+        QVERIFY(QFile::copy(DefaultModel::resourcePath(), kept));
+        QVERIFY(QFile::copy(DefaultModel::resourcePath(), gone));
+        QStringList sources;
+        {
+            CanvasPage page;
+            QSignalSpy changed(&page, &CanvasPage::modelsChanged);
+            QVERIFY(page.addModelFile(kept));
+            QVERIFY(page.addModelFile(gone));
+            QCOMPARE(changed.count(), 2);
+            sources = page.modelSources();
+            QCOMPARE(sources, QStringList({DefaultModel::resourcePath(), QFileInfo(kept).absoluteFilePath(),
+                                           QFileInfo(gone).absoluteFilePath()}));
+        }
+        QVERIFY(QFile::remove(gone));
+        CanvasPage next;
+        next.show();
+        QSignalSpy changed(&next, &CanvasPage::modelsChanged);
+        next.setModelSources(sources);
+        QCOMPARE(next.modelSources(), sources.mid(0, 2));
+        QCOMPARE(next.modelCount(), 2);
+        QVERIFY(!next.findChild<QWidget *>(QStringLiteral("canvasErrorBar"))->isVisible());
+        QVERIFY(changed.count() >= 1);
+        next.setModelSources({sources.at(1)});
+        QCOMPARE(next.modelSources(), QStringList{sources.at(1)});
+        QTRY_COMPARE(next.findChildren<ModelPanel *>().size(), 1);
+    }
+
     void saveAndEvaluatePersonalSet()
     {
         const int cx = m_canvas->width() / 2, h = m_canvas->height();

@@ -3,6 +3,8 @@
 #include "ui/design/hyperparameterform.h"
 #include "ui/design/layertablemodel.h"
 #include "core/experiment/preset.h"
+#include "ui/appsettings.h"
+#include "ui/mainwindow.h"
 #include "uitestsupport.h"
 
 #include <QAbstractButton>
@@ -15,6 +17,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSignalSpy>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
 
@@ -130,6 +135,11 @@ private Q_SLOTS:
         QVERIFY(!model->index(last, LayerTableModel::OutputColumn).data().toString().isEmpty());
         QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
         QVERIFY(!page.problemText().isEmpty());
+        // The message names the layer once, as a sentence: not "Layer 6: layer 6 (Linear(7)): …".
+        QVERIFY2(page.problemText().startsWith(QStringLiteral("Layer 6 (Linear(7)): ")), qPrintable(page.problemText()));
+        QCOMPARE(page.problemText().count(QStringLiteral("ayer 6"), Qt::CaseInsensitive), 1);
+        const QString tip = model->index(last, 0).data(Qt::ToolTipRole).toString();
+        QCOMPARE(tip.count(QStringLiteral("ayer 6"), Qt::CaseInsensitive), 1);
         QCOMPARE(validity.count(), 1);
         QCOMPARE(validity.last().at(0).toBool(), false);
 
@@ -208,8 +218,26 @@ private Q_SLOTS:
         lr->setText(learningRate);
         QCOMPARE(page.form()->problems().isEmpty(), valid);
         QCOMPARE(page.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled(), valid);
-        if (!valid)
-            QVERIFY(page.problemText().contains(QStringLiteral("learning_rate")));
+        if (!valid) {
+            // The form's label, not the JSON key.
+            QVERIFY2(page.problemText().startsWith(QStringLiteral("Learning rate ")), qPrintable(page.problemText()));
+            QVERIFY(!page.problemText().contains(QStringLiteral("learning_rate")));
+        }
+    }
+
+    // Problems found by TrainConfig::validate() are worded with the form's labels too.
+    void problemsUseTheFormsLabels()
+    {
+        DesignPage page;
+        TrainConfig config;
+        config.epochs = 2;
+        config.warmupEpochs = 5;
+        page.setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-10"), QStringLiteral("relu")), config);
+        QVERIFY(!page.canTrain());
+        const QString text = page.problemText();
+        QVERIFY2(text.startsWith(QStringLiteral("Warm-up is 5, expected 0 to Epochs (2)")), qPrintable(text));
+        for (const char *key : {"warmup_epochs", "learning_rate", "batch_size", "_"})
+            QVERIFY2(!text.contains(QLatin1String(key)), qPrintable(text));
     }
 
     // The blog's batch-1000 run under-trained at lr 1e-4: changing the batch size offers
@@ -257,6 +285,80 @@ private Q_SLOTS:
         QCOMPARE(actions, int(Preset::all().size()));
         // Loading a preset is undoable for the stack.
         QVERIFY(page.undoStack()->canUndo());
+        // Descriptions show beyond the status bar: as tooltips in every submenu, and under the name.
+        for (QAction *group : page.presetsMenu()->actions()) {
+            if (!group->menu())
+                continue;
+            QVERIFY2(group->menu()->toolTipsVisible(), qPrintable(group->text()));
+            for (QAction *a : group->menu()->actions())
+                QVERIFY2(a->toolTip() != a->text() && a->toolTip().size() > 20, qPrintable(a->text()));
+        }
+        auto *description = page.findChild<QLabel *>(QStringLiteral("presetDescription"));
+        QVERIFY(description && !description->isHidden());
+        QVERIFY2(description->text().contains(preset.description.left(30).toHtmlEscaped()), qPrintable(description->text()));
+        // Another design (e.g. a run opened from the Runs page) hides it.
+        page.setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-10"), QStringLiteral("relu")), TrainConfig());
+        QVERIFY(description->isHidden());
+    }
+
+    // Threads is the machine's setting, not the experiment's: a preset leaves it alone.
+    void presetKeepsThreads()
+    {
+        DesignPage page;
+        TrainConfig config;
+        config.threads = 3;
+        page.setDesign(NetworkSpec::fromShorthand(QStringLiteral("784-10"), QStringLiteral("relu")), config);
+        page.applyPreset(Preset::find(QStringLiteral("2_HL_NN_v1")));
+        QCOMPARE(page.config().threads, 3);
+        QCOMPARE(page.config().epochs, Preset::find(QStringLiteral("2_HL_NN_v1")).config.epochs);
+    }
+
+    // A preset's name on edited layers would mislabel the runs: it becomes "… (edited)",
+    // and the preset's name again when the edit is undone; a name of the user's stays.
+    void editedPresetIsRenamed()
+    {
+        DesignPage page;
+        page.applyPreset(Preset::find(QStringLiteral("2_HL_NN_v1")));
+        LayerTableModel *model = page.layerModel();
+        const QModelIndex width = model->index(1, LayerTableModel::UnitsColumn);
+        QVERIFY(model->setData(width, model->data(width, Qt::EditRole).toInt() + 1));
+        QCOMPARE(page.spec().name, QStringLiteral("2_HL_NN_v1 (edited)"));
+        QVERIFY(!page.findChild<QLabel *>(QStringLiteral("presetDescription"))->isHidden());   // still says what it came from
+        page.undoStack()->undo();
+        QCOMPARE(page.spec().name, QStringLiteral("2_HL_NN_v1"));
+        page.undoStack()->redo();
+        QCOMPARE(page.spec().name, QStringLiteral("2_HL_NN_v1 (edited)"));
+        page.findChild<QLineEdit *>(QStringLiteral("designName"))->setText(QStringLiteral("my_net"));
+        model->removeLayer(model->rowCount() - 2);
+        QCOMPARE(page.spec().name, QStringLiteral("my_net"));
+    }
+
+    // A preset chosen from the menu bar while another page is shown: the window switches
+    // to Design and the status bar names the preset.
+    void presetFromAnotherPageShowsDesign()
+    {
+        QTemporaryDir dir;
+        {
+            AppSettings settings;
+            settings.setDataFolder(dir.filePath(QStringLiteral("data")));
+            settings.setRunsFolder(dir.filePath(QStringLiteral("runs")));
+        }
+        MainWindow window;
+        window.show();
+        auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("pageTabs"));
+        tabs->setCurrentIndex(2);
+        QAction *quick = nullptr;
+        for (QAction *group : window.designPage()->presetsMenu()->actions())
+            if (group->menu())
+                for (QAction *a : group->menu()->actions())
+                    if (a->text() == QStringLiteral("quick-99"))
+                        quick = a;
+        QVERIFY(quick);
+        quick->trigger();
+        QCOMPARE(tabs->currentWidget(), window.designPage());
+        QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Preset quick-99 loaded")),
+                 qPrintable(window.statusBar()->currentMessage()));
+        QCOMPARE(window.designPage()->spec().name, QStringLiteral("quick-99"));
     }
 
     // "Train a 99% model now": one click loads quick-99 (its Adam betas included) and asks to train.

@@ -3,6 +3,9 @@
 // resume continues, stop ends the run as cancelled; the runs table gains the runs and
 // overlays two of them; closing the window mid-run ends it cleanly within a second.
 #include "ui/appsettings.h"
+#include "ui/canvas/canvaspage.h"
+#include "ui/datasetupdialog.h"
+#include "core/data/datalocator.h"
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/confusionheatmap.h"
 #include "ui/charts/losschart.h"
@@ -23,6 +26,8 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QElapsedTimer>
+#include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
@@ -38,6 +43,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 using namespace lab;
 
@@ -392,6 +399,86 @@ private Q_SLOTS:
             page.findChild<TestErrorChart *>()->referencesBox()->setChecked(true);
         }
         QVERIFY(TrainPage().findChild<TestErrorChart *>()->referencesVisible());
+    }
+
+    // Draw & test's models and the Train page's run come back at the next start: set them,
+    // destroy the window, build a new one on the same settings. A model file deleted since
+    // is skipped without a message; a run deleted since leaves the Train page empty.
+    void pagesRememberedAcrossRestarts()
+    {
+        {
+            AppSettings settings;
+            settings.setDataFolder(m_data.path());
+            settings.setRunsFolder(m_runs.path());
+        }
+        QTemporaryDir files;
+        RunRecord trained;
+        QStringList sources;
+        {
+            MainWindow window;
+            window.show();
+            window.designPage()->setDesign(request(1, 20).spec, request(2, 20).config);
+            QSignalSpy ended(window.trainPage(), &TrainPage::runEnded);
+            window.startTraining();
+            QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+            trained = ended.first().at(0).value<RunRecord>();
+            QCOMPARE(trained.status, RunStatus::Finished);
+            auto *canvas = qobject_cast<CanvasPage *>(window.canvasPage());
+            QVERIFY(canvas);
+            // The finished run's model was added (useRunModel); add two plain files too.
+            const QString kept = files.filePath(QStringLiteral("kept.mnlm")), gone = files.filePath(QStringLiteral("gone.mnlm"));
+            QVERIFY(QFile::copy(RunStore::modelPath(trained.folder), kept));
+            QVERIFY(QFile::copy(RunStore::modelPath(trained.folder), gone));
+            QVERIFY(canvas->addModelFile(kept));
+            QVERIFY(canvas->addModelFile(gone));
+            sources = canvas->modelSources();
+            QVERIFY(sources.contains(RunStore::modelPath(trained.folder)));
+            QCOMPARE(sources.size(), canvas->modelCount());
+            window.close();
+        }
+        QVERIFY(QFile::remove(files.filePath(QStringLiteral("gone.mnlm"))));
+        sources.removeAll(QFileInfo(files.filePath(QStringLiteral("gone.mnlm"))).absoluteFilePath());
+        {
+            MainWindow window;
+            window.show();
+            auto *canvas = qobject_cast<CanvasPage *>(window.canvasPage());
+            QCOMPARE(canvas->modelSources(), sources);
+            QVERIFY(!canvas->findChild<QWidget *>(QStringLiteral("canvasErrorBar"))->isVisible());
+            // The run is on the Train page as it ended: curves, confusion matrix, a banner naming it.
+            TrainPage *page = window.trainPage();
+            QCOMPARE(page->runFolder(), trained.folder);
+            QVERIFY(!page->isRunning());
+            QVERIFY2(page->statusText().contains(trained.id), qPrintable(page->statusText()));
+            page->lossChart()->refreshNow();
+            page->accuracyChart()->refreshNow();
+            QCOMPARE(page->accuracyChart()->pointCount(AccuracyChart::testName()), 2);
+            QVERIFY(page->lossChart()->pointCount(LossChart::rawName()) > 0);
+            QCOMPARE(page->findChild<QSlider *>(QStringLiteral("epochSlider"))->maximum(), 2);
+            QCOMPARE(page->heatmap()->matrix(), trained.epochs.last().confusion);
+            window.close();
+        }
+        AppSettings().setLastTrainRun(m_runs.filePath(QStringLiteral("deleted-since")));
+        {
+            MainWindow window;
+            QVERIFY(window.trainPage()->runFolder().isEmpty());
+            QVERIFY(window.trainPage()->statusText().isEmpty());
+        }
+    }
+
+    // The data-folder chooser lists the files (the idx files are how the folder is
+    // recognised) and opens in the data folder, else the user's, else home: never the
+    // launch directory.
+    void dataFolderChooserShowsFiles()
+    {
+        std::unique_ptr<QFileDialog> dialog(DataSetupDialog::newFolderChooser(m_data.path(), nullptr));
+        QCOMPARE(dialog->fileMode(), QFileDialog::Directory);
+        QVERIFY(!dialog->testOption(QFileDialog::ShowDirsOnly));
+        QCOMPARE(QDir(dialog->directory()).canonicalPath(), QDir(m_data.path()).canonicalPath());
+        QVERIFY(dialog->nameFilters().first().contains(QStringLiteral("*-ubyte")));
+        const QString missing = m_data.filePath(QStringLiteral("no/such/folder"));
+        const QString expected = QFileInfo(DataLocator::userDataFolder()).isDir() ? DataLocator::userDataFolder() : QDir::homePath();
+        QCOMPARE(DataSetupDialog::startFolder(missing), expected);
+        QVERIFY(DataSetupDialog::startFolder(missing) != QDir::currentPath());
     }
 
     void staleRunIsDropped()

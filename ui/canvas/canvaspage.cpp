@@ -96,6 +96,43 @@ int CanvasPage::modelCount() const
     return int(m_panels.size());
 }
 
+QStringList CanvasPage::modelSources() const
+{
+    QStringList sources;
+    for (const ModelPanel *panel : m_panels)
+        sources << panel->source();
+    return sources;
+}
+
+void CanvasPage::setModelSources(const QStringList &sources)
+{
+    for (ModelPanel *panel : std::as_const(m_panels)) {
+        m_panelRow->removeWidget(panel);
+        panel->hide();
+        panel->deleteLater();
+    }
+    m_panels.clear();
+    for (const QString &source : sources) {
+        if (source == DefaultModel::resourcePath()) {
+            if (DefaultModel::isAvailable())
+                addDefaultModel();
+            continue;
+        }
+        if (!QFileInfo::exists(source))
+            continue;   // e.g. a run deleted since the last session: nothing to say
+        const QFileInfo file(source);
+        const QString runFolder = file.absolutePath();
+        if (file.fileName() == QLatin1String(RunStore::modelFileName) && QFileInfo::exists(RunStore::recordPath(runFolder)))
+            useRunModel(runFolder);   // shown under its run's name, as when it was added
+        else
+            addModelFile(source);
+    }
+    m_statusLabel->clear();
+    updateHint();
+    updateSaliency();
+    Q_EMIT modelsChanged();
+}
+
 void CanvasPage::useRunModel(const QString &runFolder)
 {
     const QString path = RunStore::modelPath(runFolder);
@@ -338,6 +375,7 @@ bool CanvasPage::addModel(const QString &name, const QString &source, const std:
     m_errorBar->hide();
     showStatus(tr("Loaded %1").arg(name));
     updateHint();
+    Q_EMIT modelsChanged();
     return true;
 }
 
@@ -349,6 +387,7 @@ void CanvasPage::removePanel(ModelPanel *panel)
     panel->deleteLater();   // it may be inside its own removeRequested() emission; stays our child until then
     updateHint();
     updateSaliency();   // the first model may have changed
+    Q_EMIT modelsChanged();
 }
 
 void CanvasPage::updateHint()

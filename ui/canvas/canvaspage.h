@@ -3,6 +3,7 @@
 #include "core/model/modelfile.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 
@@ -46,6 +47,14 @@ public:
     void setPersonalSetFolder(const QString &folder);
     /** Number of models shown side by side. */
     int modelCount() const;
+    /** The open models' sources in order (file paths; the bundled model's resource path). */
+    QStringList modelSources() const;
+    /**
+     * Replaces the open models with these sources (what modelSources() gave at the last
+     * session): a run's model.mnlm is shown under its run's name, files that no longer
+     * exist are skipped without a message (a run deleted since), damaged ones say so.
+     */
+    void setModelSources(const QStringList &sources);
 
 public Q_SLOTS:
     /** Adds the model of the run in `runFolder` (e.g. the run just trained) beside the others. */
@@ -57,6 +66,10 @@ public Q_SLOTS:
     bool addModelFile(const QString &path);
     /** Adds the bundled default model (again, if it was removed). */
     bool addDefaultModel();
+
+Q_SIGNALS:
+    /** A model was added, replaced or removed (the window remembers modelSources()). */
+    void modelsChanged();
 
 private:
     void buildUi();

@@ -57,7 +57,9 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     m_form = new HyperparameterForm(this);
 
     m_name = new QLineEdit(this);
-    m_name->setPlaceholderText(tr("model_type, e.g. 2_HL_NN_v1"));
+    m_name->setObjectName(QStringLiteral("designName"));
+    m_name->setPlaceholderText(tr("run name, e.g. 2_HL_NN_v1"));
+    m_name->setToolTip(tr("The name runs of this design are stored under (the run's model type)"));
     m_input = new QLabel(this);
 
     m_presetsMenu = new QMenu(tr("&Presets"), this);
@@ -119,6 +121,11 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     connect(downButton, &QToolButton::clicked, this, [this] { moveSelected(+1); });
     connect(downAction, &QAction::triggered, this, [this] { moveSelected(+1); });
 
+    m_presetDescription = new QLabel(this);
+    m_presetDescription->setObjectName(QStringLiteral("presetDescription"));
+    m_presetDescription->setWordWrap(true);
+    m_presetDescription->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_presetDescription->hide();
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("designSummary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -152,6 +159,7 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addLayout(top);
+    leftLayout->addWidget(m_presetDescription);
     leftLayout->addLayout(tools);
     leftLayout->addWidget(m_table, 1);
     leftLayout->addWidget(m_summary);
@@ -171,9 +179,11 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
+    connect(m_model, &LayerTableModel::stackChanged, this, &DesignPage::followPresetName);
     connect(m_model, &LayerTableModel::stackChanged, this, &DesignPage::refreshSummary);
     connect(m_form, &HyperparameterForm::changed, this, &DesignPage::refreshSummary);
     connect(m_name, &QLineEdit::textChanged, this, &DesignPage::refreshSummary);
+    connect(m_name, &QLineEdit::textChanged, this, &DesignPage::updatePresetDescription);
     connect(m_train, &QPushButton::clicked, this, [this] {
         if (canTrain())
             Q_EMIT trainRequested();
@@ -192,8 +202,10 @@ void DesignPage::buildPresetsMenu()
     QMap<QString, QMenu *> groups;
     for (const Preset &preset : Preset::all()) {
         QMenu *&menu = groups[preset.group];
-        if (!menu)
+        if (!menu) {
             menu = m_presetsMenu->addMenu(preset.group.isEmpty() ? tr("Other") : preset.group);
+            menu->setToolTipsVisible(true);   // each submenu has its own switch: the descriptions show on hover
+        }
         QAction *a = menu->addAction(preset.name);
         QString tip = preset.description;
         if (preset.referenceTestAccuracy >= 0)
@@ -227,10 +239,52 @@ void DesignPage::applyPreset(const Preset &preset)
 {
     NetworkSpec s = preset.spec;
     s.name = preset.name;
-    m_model->setSpec(s, tr("Preset %1").arg(preset.name));
     m_name->setText(preset.name);
-    m_form->setConfig(preset.config);
+    m_model->setSpec(s, tr("Preset %1").arg(preset.name));
+    TrainConfig config = preset.config;
+    config.threads = m_form->config().threads;
+    m_form->setConfig(config);
+    QString description = preset.description;
+    if (preset.referenceTestAccuracy >= 0)
+        description += tr(" (blog: %1% test accuracy)").arg(preset.referenceTestAccuracy);
+    m_presetDescription->setText(tr("<b>%1</b>: %2").arg(preset.name.toHtmlEscaped(), description.toHtmlEscaped()));
+    m_presetDescription->setToolTip(description);
+    m_describedPreset = description.isEmpty() ? QString() : preset.name;
+    updatePresetDescription();
     refreshSummary();
+    Q_EMIT presetApplied(preset.name, description);
+}
+
+QString DesignPage::editedName(const QString &presetName)
+{
+    return tr("%1 (edited)").arg(presetName);
+}
+
+void DesignPage::followPresetName()
+{
+    // Runs are listed and compared by name: a preset's name on other layers would mislabel them.
+    const QString name = m_name->text().trimmed();
+    QString presetName = name;
+    if (name.endsWith(editedName(QString())))
+        presetName = name.chopped(editedName(QString()).size());
+    const Preset *preset = nullptr;
+    for (const Preset &p : Preset::all())
+        if (p.name == presetName)
+            preset = &p;
+    if (!preset)
+        return;   // the user's own name: theirs to keep
+    const bool same = m_model->spec().layers == preset->spec.layers;
+    const QString wanted = same ? preset->name : editedName(preset->name);
+    if (wanted != name)
+        m_name->setText(wanted);
+}
+
+void DesignPage::updatePresetDescription()
+{
+    // Shown while the name is the preset's (edited or not); a design of another name hides it.
+    const QString name = m_name->text().trimmed();
+    m_presetDescription->setVisible(!m_describedPreset.isEmpty()
+                                    && (name == m_describedPreset || name == editedName(m_describedPreset)));
 }
 
 bool DesignPage::canTrain() const
@@ -245,7 +299,7 @@ QString DesignPage::problemText() const
     if (m_model->spec().layers.isEmpty())
         list << tr("The stack is empty: add layers.");
     else if (!r.ok())
-        list << (r.errorLayer >= 0 ? tr("Layer %1: %2").arg(r.errorLayer + 1).arg(r.error) : r.error);
+        list << m_model->errorText();   // it names the layer already
     list << m_form->problems();
     return list.join(u'\n');
 }

@@ -39,8 +39,14 @@ public:
     TrainConfig config() const;
     /** Replaces design and hyperparameters (clears undo history). */
     void setDesign(const NetworkSpec &spec, const TrainConfig &config);
-    /** Fills both from a preset (undoable for the layer stack). */
+    /**
+     * Fills both from a preset (undoable for the layer stack). The Threads setting is the
+     * machine's, not the experiment's: it stays as it was. The preset's description shows
+     * under the name until the design is changed.
+     */
     void applyPreset(const Preset &preset);
+    /** The run name for `presetName`'s design once its layers were edited ("quick-99 (edited)"). */
+    static QString editedName(const QString &presetName);
 
     /** True when the stack fits and every hyperparameter is in range. */
     bool canTrain() const;
@@ -60,6 +66,8 @@ Q_SIGNALS:
     /** The user pressed Train on a valid design. */
     void trainRequested();
     void validityChanged(bool canTrain);
+    /** A preset was loaded (from the menu or the quick-99 button): the window shows the page. */
+    void presetApplied(const QString &name, const QString &description);
 
 private:
     void buildPresetsMenu();
@@ -67,6 +75,9 @@ private:
     void removeSelected();
     void moveSelected(int delta);
     void refreshSummary();
+    /** A preset's name on edited layers becomes editedName() (and back when undone). */
+    void followPresetName();
+    void updatePresetDescription();
     int currentRow() const;
 
     QUndoStack *m_undoStack;
@@ -76,6 +87,8 @@ private:
     QLineEdit *m_name;
     QLabel *m_input;
     QLabel *m_summary;
+    QLabel *m_presetDescription;
+    QString m_describedPreset;   ///< the preset m_presetDescription describes
     Banner *m_banner;
     QMenu *m_presetsMenu;
     QPushButton *m_train;

@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include <limits>
+#include <utility>
 
 namespace lab {
 
@@ -234,11 +235,42 @@ QStringList HyperparameterForm::problems() const
     QStringList list;
     double v = 0;
     if (!parseNumber(m_learningRate, &v))
-        list << tr("learning_rate \"%1\" is not a number (e.g. 0.001 or 1e-3)").arg(m_learningRate->text());
+        list << tr("Learning rate \"%1\" is not a number (e.g. 0.001 or 1e-3)").arg(m_learningRate->text());
     if (!m_weightDecay->text().trimmed().isEmpty() && !parseNumber(m_weightDecay, &v))
-        list << tr("weight_decay \"%1\" is not a number").arg(m_weightDecay->text());
-    if (list.isEmpty())
-        list = config().validate();
+        list << tr("Weight decay \"%1\" is not a number").arg(m_weightDecay->text());
+    if (!list.isEmpty())
+        return list;
+    // TrainConfig names its fields as the JSON and the CLI spell them; the form says its labels.
+    const std::pair<const char *, QString> labels[] = {
+        {"epochs", tr("Epochs")},
+        {"batch_size", tr("Batch size")},
+        {"learning_rate", tr("Learning rate")},
+        {"momentum", tr("Momentum")},
+        {"weight_decay", tr("Weight decay")},
+        {"betas", tr("Adam betas")},
+        {"threads", tr("Threads")},
+        {"warmup_epochs", tr("Warm-up")},
+        {"step_epochs", tr("Step decay (every)")},
+        {"step_gamma", tr("Step decay (×)")},
+        {"validation_fraction", tr("Validation split")},
+        {"early_stopping_patience", tr("Early-stopping patience")},
+        {"max_batches_per_epoch", tr("Batches per epoch")},
+        {"augment.max_shift_pixels", tr("Augmentation shift (pixels)")},
+        {"augment.max_rotation_degrees", tr("Augmentation rotation (degrees)")},
+        {"augment.max_scale", tr("Augmentation scale")},
+        {"augment.elastic_alpha", tr("Augmentation elastic alpha")},
+    };
+    for (QString problem : config().validate()) {
+        for (const auto &[key, label] : labels) {
+            const QString prefix = QLatin1String(key) + u' ';
+            if (problem.startsWith(prefix)) {
+                problem = label + problem.mid(prefix.size() - 1);
+                break;
+            }
+        }
+        problem.replace(QStringLiteral("expected 0 to epochs ("), tr("expected 0 to Epochs ("));
+        list << problem;
+    }
     return list;
 }
 

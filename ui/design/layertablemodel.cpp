@@ -72,7 +72,7 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         if (column == OutputColumn) {
             if (isError)
-                return m_report.error;
+                return errorText();
             return hasShape ? m_report.layers.at(row).output.describe() : QString();
         }
         if (column == ParamsColumn)
@@ -87,7 +87,7 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
         return used ? fieldValue(layer, column) : QVariant();
     case Qt::ToolTipRole:
         if (isError)
-            return tr("Layer %1 does not fit: %2").arg(row + 1).arg(m_report.error);
+            return tr("Does not fit. %1").arg(errorText());
         if (column == PColumn && used)
             return layer.type == LayerSpec::Type::LeakyReLU ? tr("Negative slope") : tr("Drop probability");
         return layer.describe();
@@ -248,6 +248,14 @@ void LayerTableModel::applyLayers(const QList<LayerSpec> &layers)
         endResetModel();
     }
     Q_EMIT stackChanged();
+}
+
+QString LayerTableModel::errorText() const
+{
+    QString text = m_report.error;
+    if (!text.isEmpty())
+        text[0] = text.at(0).toUpper();
+    return text;
 }
 
 } // namespace lab

@@ -45,6 +45,8 @@ public:
     /** Replaces the design; undoable when `undoText` is not empty, else it clears history. */
     void setSpec(const NetworkSpec &spec, const QString &undoText = QString());
     const ShapeReport &report() const { return m_report; }
+    /** The report's error as a sentence ("Layer 4 (Linear(7)): …"); it names the layer itself. */
+    QString errorText() const;
 
     /** Inserts `layer` before `row` (row == rowCount() appends). Undoable. */
     void insertLayer(int row, const LayerSpec &layer);

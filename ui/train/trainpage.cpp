@@ -206,6 +206,54 @@ bool TrainPage::startRun(const RunRequest &request)
     return m_session->start(request);
 }
 
+bool TrainPage::showStoredRun(const QString &folder, const QString &dataFolder)
+{
+    if (isRunning() || folder.isEmpty() || !QFileInfo::exists(RunStore::recordPath(folder)))
+        return false;
+    RunRecord record;
+    try {
+        record = RunStore(QFileInfo(folder).absolutePath()).load(folder);
+    } catch (const LabError &) {
+        return false;   // unreadable: the page stays empty rather than half filled
+    }
+    m_request = RunRequest();
+    m_request.spec = record.spec;
+    m_request.config = record.config;
+    m_request.dataFolder = dataFolder;
+    m_request.runsFolder = QFileInfo(folder).absolutePath();
+    m_record = record;
+    m_epochs = record.epochs;
+    m_lastBatch = BatchProgress();
+    m_loss->showRecord(record);
+    m_accuracy->showRecord(record);
+    m_testError->showRecord(record);
+    m_diagnostics->showRecord(record);
+    const QString model = RunStore::modelPath(record.folder);
+    if (QFileInfo::exists(model))
+        m_weights->loadModel(model, record.id);
+    else
+        m_weights->clear(tr("The run saved no model, so there are no weights to show."));
+    const int epochs = int(m_epochs.size());
+    m_epochSlider->setRange(epochs > 0 ? 1 : 0, epochs);
+    m_epochSlider->setEnabled(epochs > 0);
+    m_epochSlider->setValue(epochs);
+    if (epochs > 0)
+        showEpoch(epochs);
+    else
+        m_heatmap->setMatrix(ConfusionMatrix());
+    m_progress->setRange(0, qMax(1, record.config.epochs));
+    m_progress->setValue(qMin(epochs, qMax(1, record.config.epochs)));
+    m_progress->setFormat(tr("%1 · %2 of %3 epochs").arg(runStatusName(record.status)).arg(epochs).arg(record.config.epochs));
+    m_speed->clear();
+    m_lr->setText(QString::number(record.config.learningRate, 'g', 4));
+    m_banner->showMessage(tr("Showing %1 (%2, test accuracy %3%), stored in %4")
+                              .arg(record.id, runStatusName(record.status), QLocale().toString(record.testAccuracy, 'f', 2),
+                                   QDir::toNativeSeparators(record.folder)),
+                          Banner::Kind::Info);
+    updateButtons();
+    return true;
+}
+
 void TrainPage::pause() { m_session->pause(); }
 void TrainPage::resume() { m_session->resume(); }
 

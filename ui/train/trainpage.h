@@ -47,6 +47,13 @@ public:
 
     /** Starts a run; false (with a message) when one is already running. */
     bool startRun(const RunRequest &request);
+    /**
+     * Shows a stored run as it ended (charts, confusion matrix with its epochs, weights,
+     * a banner naming it), e.g. the last session's run at start. False, with the page
+     * unchanged, while a run is going on or when `folder` holds no readable record.
+     * `dataFolder` is where the gallery finds the test images.
+     */
+    bool showStoredRun(const QString &folder, const QString &dataFolder);
     /** Enables the Train button (the design is valid). */
     void setCanTrain(bool can, const QString &why = QString());
 
