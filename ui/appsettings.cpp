@@ -101,6 +101,11 @@ std::optional<QStringList> AppSettings::canvasModels() const
 void AppSettings::setCanvasModels(const QStringList &sources) { m_settings->setValue(kCanvasModels, sources); }
 QString AppSettings::lastTrainRun() const { return m_settings->value(kLastTrainRun).toString(); }
 void AppSettings::setLastTrainRun(const QString &folder) { m_settings->setValue(kLastTrainRun, folder); }
+// Sweep names are plain file-name parts (Sweep::nameProblem), safe inside a key.
+int AppSettings::sweepEpochs(const QString &name) const { return m_settings->value(QStringLiteral("sweeps/%1/epochs").arg(name)).toInt(); }
+void AppSettings::setSweepEpochs(const QString &name, int epochs) { m_settings->setValue(QStringLiteral("sweeps/%1/epochs").arg(name), epochs); }
+int AppSettings::sweepSeeds(const QString &name) const { return m_settings->value(QStringLiteral("sweeps/%1/seeds").arg(name)).toInt(); }
+void AppSettings::setSweepSeeds(const QString &name, int seeds) { m_settings->setValue(QStringLiteral("sweeps/%1/seeds").arg(name), seeds); }
 
 QString AppSettings::effectiveDataFolder() const { return DataLocator::dataFolder(dataFolder()); }
 QString AppSettings::effectiveRunsFolder() const { return DataLocator::runsFolder(runsFolder()); }

@@ -68,6 +68,12 @@ public:
     /** The run folder the Train page showed last (reopened at start when it still exists). */
     QString lastTrainRun() const;
     void setLastTrainRun(const QString &folder);
+    /** The Sweeps page's epochs per run for the sweep `name`, as the user last set them; 0 when never set. */
+    int sweepEpochs(const QString &name) const;
+    void setSweepEpochs(const QString &name, int epochs);
+    /** The Sweeps page's seeds for the sweep `name`, as the user last set them; 0 when never set. */
+    int sweepSeeds(const QString &name) const;
+    void setSweepSeeds(const QString &name, int seeds);
 
     /** Where data/runs really are: the saved choice, else DataLocator's. */
     QString effectiveDataFolder() const;
