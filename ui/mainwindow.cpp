@@ -91,6 +91,12 @@ MainWindow::MainWindow(QWidget *parent)
                                  15000);
     });
     connect(m_runs, &RunsPage::testModelRequested, this, [this](const QString &folder) { useRunModel(folder, true); });
+    // Runs → Train: a stopped or interrupted run continues on the Train page, live.
+    connect(m_runs, &RunsPage::resumeRequested, this, [this](const RunRecord &record) {
+        m_tabs->setCurrentWidget(m_train);
+        m_train->resumeRun(record.folder, dataFolder());
+    });
+    connect(m_train, &TrainPage::runStateChanged, m_runs, [this](bool running) { m_runs->setCanStartRuns(!running); });
 
     buildMenus();
     readSettings();

@@ -254,6 +254,24 @@ bool TrainPage::showStoredRun(const QString &folder, const QString &dataFolder)
     return true;
 }
 
+bool TrainPage::resumeRun(const QString &folder, const QString &dataFolder)
+{
+    if (isRunning()) {
+        m_banner->showMessage(tr("A run is already going on: stop it first."), Banner::Kind::Warning);
+        return false;
+    }
+    if (!showStoredRun(folder, dataFolder)) {
+        m_banner->showMessage(tr("Cannot resume %1: its record is missing or unreadable.").arg(QDir::toNativeSeparators(folder)),
+                              Banner::Kind::Error);
+        return false;
+    }
+    // The stored epochs stay on the charts; the resumed ones are added live after them.
+    m_banner->clearMessage();
+    m_progress->setFormat(tr("Resuming after epoch %1…").arg(m_record.completedEpochs()));
+    m_sinceStart.start();
+    return m_session->resumeRun(folder, dataFolder);
+}
+
 void TrainPage::pause() { m_session->pause(); }
 void TrainPage::resume() { m_session->resume(); }
 

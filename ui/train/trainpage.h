@@ -54,6 +54,12 @@ public:
      * `dataFolder` is where the gallery finds the test images.
      */
     bool showStoredRun(const QString &folder, const QString &dataFolder);
+    /**
+     * Continues the stopped or interrupted run in `folder` from its checkpoint (the same
+     * ExperimentRunner::resume as `mnist-lab-cli resume`): its epochs so far on the charts,
+     * the rest live. False, with a message, while a run is going on or when it is unreadable.
+     */
+    bool resumeRun(const QString &folder, const QString &dataFolder);
     /** Enables the Train button (the design is valid). */
     void setCanTrain(bool can, const QString &why = QString());
 
