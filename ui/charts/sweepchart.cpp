@@ -100,7 +100,7 @@ void SweepChart::appendLines(const QVector<SweepCell> &cells, const QString &met
         if (twoAxes)
             line.name = m_sweep.axes[1].parameter + u'=' + group + (what.isEmpty() ? QString() : QStringLiteral(" · ") + what);
         else
-            line.name = what.isEmpty() ? tr("mean ± std") : what;
+            line.name = !what.isEmpty() ? what : m_sweep.seeds > 1 ? tr("mean ± std") : metricTitle(metric);   // one seed: no ± to speak of
         QVector<SweepCell> mine;
         for (const SweepCell &c : cells)
             if (!c.axisValues.isEmpty() && (!twoAxes || c.axisValues.value(1) == group))

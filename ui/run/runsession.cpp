@@ -71,29 +71,38 @@ bool RunSession::begin()
     return true;
 }
 
-bool RunSession::start(const RunRequest &request)
+template <typename Call>
+bool RunSession::launch(Call call)
 {
     if (!begin())
         return false;
+    // The worker runs it on its thread; job and control travel with it by value.
     RunWorker *worker = m_worker;
     const quint64 job = m_job;
     std::shared_ptr<RunControl> control = m_control;
-    QMetaObject::invokeMethod(worker, [worker, job, request, control] { worker->run(job, request, control); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(worker, [worker, job, control, call] { call(worker, job, control); }, Qt::QueuedConnection);
     return true;
+}
+
+bool RunSession::start(const RunRequest &request)
+{
+    return launch([request](RunWorker *worker, quint64 job, std::shared_ptr<RunControl> control) {
+        worker->run(job, request, std::move(control));
+    });
+}
+
+bool RunSession::resumeRun(const QString &runFolder, const QString &dataFolder)
+{
+    return launch([runFolder, dataFolder](RunWorker *worker, quint64 job, std::shared_ptr<RunControl> control) {
+        worker->resume(job, runFolder, dataFolder, std::move(control));
+    });
 }
 
 bool RunSession::startSweep(const Sweep &sweep, const QString &dataFolder, const QString &runsFolder)
 {
-    if (!begin())
-        return false;
-    RunWorker *worker = m_worker;
-    const quint64 job = m_job;
-    std::shared_ptr<RunControl> control = m_control;
-    QMetaObject::invokeMethod(
-        worker, [worker, job, sweep, dataFolder, runsFolder, control] { worker->runSweep(job, sweep, dataFolder, runsFolder, control); },
-        Qt::QueuedConnection);
-    return true;
+    return launch([sweep, dataFolder, runsFolder](RunWorker *worker, quint64 job, std::shared_ptr<RunControl> control) {
+        worker->runSweep(job, sweep, dataFolder, runsFolder, std::move(control));
+    });
 }
 
 void RunSession::pause()

@@ -39,6 +39,11 @@ public:
      * that job is left to end in the background and nothing more of it is passed on.
      */
     bool start(const RunRequest &request);
+    /**
+     * Continues the stopped or interrupted run in `runFolder` from its checkpoint, reported
+     * like a new run whose record already holds the epochs done before. As start().
+     */
+    bool resumeRun(const QString &runFolder, const QString &dataFolder);
     /** Starts a sweep: its runs one after another, each reported like a single run. As start(). */
     bool startSweep(const Sweep &sweep, const QString &dataFolder, const QString &runsFolder);
     void pause();
@@ -69,6 +74,9 @@ Q_SIGNALS:
 
 private:
     bool begin();
+    /** begin(), then `call(worker, job, control)` queued to the worker's thread. */
+    template <typename Call>
+    bool launch(Call call);
     bool isCurrent(quint64 job) const { return job == m_job; }
     void setRunning(bool running);
 

@@ -44,6 +44,14 @@ void RunWorker::run(quint64 job, const RunRequest &request, std::shared_ptr<RunC
     });
 }
 
+void RunWorker::resume(quint64 job, const QString &runFolder, const QString &dataFolder, std::shared_ptr<RunControl> control)
+{
+    runJob(job, std::move(control), [&] {
+        ExperimentRunner::resume(runFolder, dataFolder, this, m_control.get());
+        return QString();
+    });
+}
+
 void RunWorker::runSweep(quint64 job, const Sweep &sweep, const QString &dataFolder, const QString &runsFolder,
                          std::shared_ptr<RunControl> control)
 {

@@ -33,6 +33,8 @@ public:
 
     /** Prepares and trains one run; blocks this worker's thread until it ends. Call it queued. */
     void run(quint64 job, const RunRequest &request, std::shared_ptr<RunControl> control);
+    /** Continues a stopped or interrupted run from its checkpoint (ExperimentRunner::resume); blocks. Call it queued. */
+    void resume(quint64 job, const QString &runFolder, const QString &dataFolder, std::shared_ptr<RunControl> control);
     /** Runs a whole sweep, one run after another; blocks until it ends. Call it queued. */
     void runSweep(quint64 job, const Sweep &sweep, const QString &dataFolder, const QString &runsFolder,
                   std::shared_ptr<RunControl> control);

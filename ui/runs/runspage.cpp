@@ -38,7 +38,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_proxy->setFilterKeyColumn(-1);   // match any column
 
     m_filter = new QLineEdit(this);
-    m_filter->setPlaceholderText(tr("Filter runs (model_type, optimizer, status…)"));
+    m_filter->setPlaceholderText(tr("Filter runs (model, optimizer, status…)"));
     m_filter->setClearButtonEnabled(true);
     m_count = new QLabel(this);
     auto *refresh = new QPushButton(tr("Refresh"), this);
@@ -48,6 +48,8 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_openInDesign = new QPushButton(tr("Open in Design"), this);
     m_openInDesign->setToolTip(tr("Load the selected run's layers and hyperparameters into the Design page, "
                                   "to train it again or change it"));
+    m_resume = new QPushButton(tr("Resume"), this);
+    m_resume->setObjectName(QStringLiteral("resumeRunButton"));
     m_diagnostics = new QPushButton(tr("Diagnostics…"), this);
     m_diagnostics->setObjectName(QStringLiteral("diagnosticsButton"));
     m_diagnostics->setToolTip(tr("Per-layer dead ReLUs, gradient and weight norms, test error against published results "
@@ -82,6 +84,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     top->addWidget(refresh);
     top->addWidget(m_open);
     top->addWidget(m_test);
+    top->addWidget(m_resume);
     top->addWidget(m_openInDesign);
     top->addWidget(m_diagnostics);
     top->addWidget(m_exportModel);
@@ -118,6 +121,11 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
         if (runs.size() == 1)
             Q_EMIT testModelRequested(runs.first().folder);
     });
+    connect(m_resume, &QPushButton::clicked, this, [this] {
+        const QVector<RunRecord> runs = selectedRuns();
+        if (runs.size() == 1 && m_canStartRuns && canResume(runs.first()))
+            Q_EMIT resumeRequested(runs.first());
+    });
     connect(m_openInDesign, &QPushButton::clicked, this, [this] {
         const QVector<RunRecord> runs = selectedRuns();
         if (runs.size() == 1)
@@ -130,7 +138,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
         if (index.isValid() && !m_view->selectionModel()->isRowSelected(index.row(), QModelIndex()))
             m_view->selectRow(index.row());
         QMenu menu(this);
-        for (QPushButton *b : {m_test, m_openInDesign, m_diagnostics, m_open, m_exportModel, m_exportCsv, m_delete})
+        for (QPushButton *b : {m_test, m_resume, m_openInDesign, m_diagnostics, m_open, m_exportModel, m_exportCsv, m_delete})
             menu.addAction(b->text(), b, &QPushButton::click)->setEnabled(b->isEnabled());
         menu.exec(m_view->viewport()->mapToGlobal(pos));
     });
@@ -199,6 +207,15 @@ void RunsPage::onSelectionChanged()
     m_open->setEnabled(runs.size() == 1);
     m_test->setEnabled(runs.size() == 1);
     m_openInDesign->setEnabled(runs.size() == 1);
+    // Resume says why it cannot when it cannot.
+    const bool resumable = runs.size() == 1 && canResume(runs.first());
+    m_resume->setEnabled(resumable && m_canStartRuns);
+    m_resume->setToolTip(runs.size() != 1 ? tr("Continue a stopped or interrupted run: select one")
+                         : !resumable     ? tr("Only a cancelled or interrupted run (or a failed one with a checkpoint) "
+                                               "can be continued; this one is %1").arg(runStatusName(runs.first().status))
+                         : !m_canStartRuns ? tr("A run or sweep is training: resume this one when it has ended")
+                                           : tr("Continue this run from its last completed epoch (%1 of %2) on the Train page")
+                                                 .arg(runs.first().completedEpochs()).arg(runs.first().config.epochs));
     m_diagnostics->setEnabled(runs.size() == 1);
     m_exportModel->setEnabled(runs.size() == 1 && QFileInfo::exists(RunStore::modelPath(runs.first().folder)));
     m_exportCsv->setEnabled(!runs.isEmpty());
@@ -218,6 +235,29 @@ QString RunsPage::deleteRuns(const QStringList &folders)
     }
     refresh();
     return errors.join(u'\n');
+}
+
+bool RunsPage::canResume(const RunRecord &record)
+{
+    switch (record.status) {
+    case RunStatus::Cancelled:
+    case RunStatus::Interrupted:
+        return true;
+    case RunStatus::Failed:
+        // A failure after the first epoch (a full disk) keeps the checkpoint to go on from.
+        return QFileInfo::exists(RunStore::checkpointPath(record.folder));
+    case RunStatus::Running:   // RunStore::load says Interrupted once its process is gone
+    case RunStatus::Finished:
+    case RunStatus::Diverged:
+        return false;
+    }
+    return false;
+}
+
+void RunsPage::setCanStartRuns(bool can)
+{
+    m_canStartRuns = can;
+    onSelectionChanged();
 }
 
 RunDiagnosticsDialog *RunsPage::openDiagnostics(const RunRecord &record)

@@ -20,8 +20,8 @@ class RunTableModel;
 
 /**
  * The Runs screen: every run of the store in a sortable, filterable table; delete (with
- * confirmation), open the folder, test a run's model on the canvas; selecting several
- * runs overlays their loss and accuracy curves.
+ * confirmation), open the folder, test a run's model on the canvas, resume a stopped or
+ * interrupted run; selecting several runs overlays their loss and accuracy curves.
  */
 class RunsPage : public QWidget
 {
@@ -43,6 +43,14 @@ public:
     void selectRuns(const QStringList &folders);
     /** Deletes run folders without asking (the Delete button asks first). Returns an error or empty. */
     QString deleteRuns(const QStringList &folders);
+    /**
+     * Whether Resume can continue this run from where it stopped: a cancelled or interrupted
+     * run (a "running" one whose process is gone), or a failed one that kept its checkpoint.
+     * Not a finished or diverged run, nor one a process is training now.
+     */
+    static bool canResume(const RunRecord &record);
+    /** While a run or sweep trains, Resume waits (one run at a time on this machine). */
+    void setCanStartRuns(bool can);
     /** Opens (non-modal) the diagnostics window of one run: per-layer charts, test error, first-layer weights. */
     RunDiagnosticsDialog *openDiagnostics(const RunRecord &record);
 
@@ -57,6 +65,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     /** "Test this model": open the run's model on the Draw & test page. */
     void testModelRequested(const QString &runFolder);
+    /** "Resume": continue the (resumable, see canResume()) run on the Train page. */
+    void resumeRequested(const lab::RunRecord &record);
     /** "Open in Design": load the run's layer stack and hyperparameters into the Design page. */
     void openInDesignRequested(const lab::RunRecord &record);
 
@@ -75,6 +85,8 @@ private:
     QPushButton *m_open;
     QPushButton *m_test;
     QPushButton *m_openInDesign;
+    QPushButton *m_resume;
+    bool m_canStartRuns = true;
     QPushButton *m_diagnostics;
     QPushButton *m_exportModel;
     QPushButton *m_exportCsv;

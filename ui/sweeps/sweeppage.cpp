@@ -5,6 +5,8 @@
 #include "core/common/laberror.h"
 #include "core/data/dataset.h"
 #include "core/experiment/sweepsummary.h"
+#include "core/experiment/sweeptimeestimate.h"
+#include "ui/appsettings.h"
 #include "ui/run/runsession.h"
 
 #include <QCheckBox>
@@ -36,7 +38,7 @@ QString builtInPath(const QString &name)
 
 } // namespace
 
-SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
+SweepPage::SweepPage(QWidget *parent) : QWidget(parent), m_estimate(std::make_unique<SweepTimeEstimate>())
 {
     m_session = new RunSession(this);
 
@@ -77,6 +79,7 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     m_overall = ProgressFormat::newBar(tr("Idle"), this);
     m_current = ProgressFormat::newBar(QString(), this);
     m_eta = new QLabel(this);
+    m_eta->setObjectName(QStringLiteral("sweepTime"));
     m_eta->setMinimumWidth(220);
 
     m_table = new QTableWidget(this);
@@ -152,6 +155,15 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent)
     connect(m_openSummary, &QPushButton::clicked, this, &SweepPage::openSummaryInteractive);
     connect(m_epochs, &QSpinBox::valueChanged, this, &SweepPage::showGrid);
     connect(m_seeds, &QSpinBox::valueChanged, this, &SweepPage::showGrid);
+    // Remembered per sweep across restarts (load() sets them with signals blocked).
+    connect(m_epochs, &QSpinBox::valueChanged, this, [this](int epochs) {
+        if (m_loaded)
+            AppSettings().setSweepEpochs(m_loadedSweep.name, epochs);
+    });
+    connect(m_seeds, &QSpinBox::valueChanged, this, [this](int seeds) {
+        if (m_loaded)
+            AppSettings().setSweepSeeds(m_loadedSweep.name, seeds);
+    });
     connect(m_start, &QPushButton::clicked, this, &SweepPage::start);
     connect(m_stop, &QPushButton::clicked, this, &SweepPage::stop);
     connect(m_metric, &QComboBox::currentTextChanged, this, [this] {
@@ -303,8 +315,12 @@ bool SweepPage::load(const QString &path)
     {
         QSignalBlocker blockEpochs(m_epochs);
         QSignalBlocker blockSeeds(m_seeds);
-        m_epochs->setValue(m_loadedSweep.baseConfig.epochs);
-        m_seeds->setValue(m_loadedSweep.seeds);
+        // What the user chose for this sweep last time (any session), else the file's.
+        const AppSettings settings;
+        const int epochs = settings.sweepEpochs(m_loadedSweep.name);
+        const int seeds = settings.sweepSeeds(m_loadedSweep.name);
+        m_epochs->setValue(epochs > 0 ? epochs : m_loadedSweep.baseConfig.epochs);
+        m_seeds->setValue(seeds > 0 ? seeds : m_loadedSweep.seeds);
     }
     {
         QSignalBlocker blockMetric(m_metric);
@@ -423,6 +439,8 @@ bool SweepPage::start()
     m_current->setValue(0);
     m_current->setFormat(QString());
     m_eta->clear();
+    *m_estimate = SweepTimeEstimate(m_points);
+    m_lastBatch = BatchProgress();
     m_sinceStart.start();
     return m_session->startSweep(m_running, m_dataFolder, m_runsFolder);
 }
@@ -463,6 +481,11 @@ QString SweepPage::gridText() const
 QString SweepPage::progressText() const
 {
     return m_overall->format();
+}
+
+QString SweepPage::timeText() const
+{
+    return m_eta->text();
 }
 
 void SweepPage::showError(const QString &message)
@@ -543,16 +566,11 @@ void SweepPage::onRunStarting(int index, int total, const QString &name)
     m_total = total;
     m_overall->setRange(0, qMax(1, total));
     m_overall->setValue(index);
-    // Where on the grid, e.g. "width=200 · seed 2" (the run's folder name says the same, less readably).
-    QStringList where;
-    if (index >= 0 && index < m_points.size()) {
-        for (int a = 0; a < m_running.axes.size() && a < m_points[index].axisValues.size(); ++a)
-            where << m_running.axes[a].parameter + u'=' + m_points[index].axisValues[a];
-        where << tr("seed %1").arg(m_points[index].config.seed);
-    } else {
-        where << name;
-    }
-    QString format = tr("Run %1 of %2 · %3").arg(index + 1).arg(total).arg(where.join(QStringLiteral(" · ")));
+    // Where on the grid, e.g. "width 200 · seed 2": the run's name without the sweep's.
+    QString where = name;
+    if (where.startsWith(m_running.name + QStringLiteral(" · ")))
+        where = where.mid(m_running.name.size() + 3);
+    QString format = tr("Run %1 of %2 · %3").arg(index + 1).arg(total).arg(where);
     if (m_session->stopRequested())
         format += tr(" · stopping…");
     m_overall->setFormat(format);
@@ -569,18 +587,33 @@ void SweepPage::onBatch(const BatchProgress &p)
     ProgressFormat::showSteps(m_current, p.step, p.totalSteps);
     const int epochs = m_points.value(m_currentIndex).config.epochs;
     m_current->setFormat(tr("Epoch %1/%2 · batch %3/%4").arg(p.epoch).arg(epochs).arg(p.batch).arg(p.batchesPerEpoch));
-    // Whole sweep done so far, counting the current run's steps; assumes runs of similar cost.
-    const double runFraction = p.totalSteps > 0 ? double(p.step) / double(p.totalSteps) : 0.0;
-    const double done = (m_currentIndex + runFraction) / qMax(1, m_total);
+    m_lastBatch = p;
+    // The runs still to come weigh what they cost (a wide last run is most of the sweep).
+    m_estimate->setProgress(m_currentIndex, p.totalSteps > 0 ? double(p.step) / double(p.totalSteps) : 0.0);
+    showTimeLeft();
+}
+
+void SweepPage::showTimeLeft()
+{
+    if (!isRunning())
+        return;   // a late chunk after the end must not bring "… left" back
     const double elapsed = m_sinceStart.elapsed() / 1000.0;
-    const double eta = done > 0.005 ? elapsed * (1 - done) / done : -1;
-    m_eta->setText(tr("%1 elapsed · about %2 left").arg(ProgressFormat::duration(elapsed), ProgressFormat::duration(eta)));
+    m_eta->setText(tr("%1 elapsed · about %2 left")
+                       .arg(ProgressFormat::duration(elapsed), ProgressFormat::duration(m_estimate->secondsLeft(elapsed))));
+}
+
+double SweepPage::secondsLeft() const
+{
+    return isRunning() ? m_estimate->secondsLeft(m_sinceStart.elapsed() / 1000.0) : -1.0;
 }
 
 void SweepPage::onRunEnded(int index, const RunRecord &record)
 {
     if (index >= 0 && index < m_records.size())
         m_records[index] = record;
+    const bool whole = record.status == RunStatus::Finished || m_lastBatch.totalSteps <= 0;
+    m_estimate->runEnded(index, whole ? 1.0 : double(m_lastBatch.step) / double(m_lastBatch.totalSteps));
+    m_lastBatch = BatchProgress();
     m_overall->setValue(index + 1);
     setRow(index, runStatusName(record.status), &record);
     updateChart();
@@ -621,6 +654,8 @@ void SweepPage::onFailed(const QString &message)
 {
     m_overall->setFormat(tr("Failed"));
     m_current->setFormat(QString());
+    // Nothing is left to run: no time left either.
+    m_eta->setText(tr("Failed after %1").arg(ProgressFormat::duration(m_sinceStart.elapsed() / 1000.0)));
     showError(message);
     m_currentIndex = qMax(m_currentIndex, 0);
     fillTable();

@@ -8,6 +8,8 @@
 #include <QVector>
 #include <QWidget>
 
+#include <memory>
+
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
@@ -21,6 +23,7 @@ QT_END_NAMESPACE
 namespace lab {
 
 class SweepChart;
+class SweepTimeEstimate;
 class RunSession;
 
 /**
@@ -71,6 +74,10 @@ public:
     QString gridText() const;
     /** Overall progress text ("Run 2 of 4 · …"). */
     QString progressText() const;
+    /** The time text beside the bars ("0:12 elapsed · about 1:40 left", or the total once ended). */
+    QString timeText() const;
+    /** The running sweep's estimated seconds left (each remaining run weighted by its cost); -1 unknown or not running. */
+    double secondsLeft() const;
 
 public Q_SLOTS:
     void stop();
@@ -99,6 +106,7 @@ private:
     void setRow(int index, const QString &status, const RunRecord *record);
     void onRunStarting(int index, int total, const QString &name);
     void onBatch(const BatchProgress &progress);
+    void showTimeLeft();
     void onRunEnded(int index, const RunRecord &record);
     void onFinished(const QString &summaryPath, bool cancelled);
     void onFailed(const QString &message);
@@ -116,6 +124,8 @@ private:
     int m_currentIndex = -1;
     int m_total = 0;
     QElapsedTimer m_sinceStart;
+    std::unique_ptr<SweepTimeEstimate> m_estimate;
+    BatchProgress m_lastBatch;    // the current run's newest step (how far a run got when it ended early)
 
     QComboBox *m_source;
     QPushButton *m_open;
