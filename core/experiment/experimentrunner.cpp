@@ -138,7 +138,7 @@ RunRecord trainInFolder(RunLock &lock, const QString &folder, const RunRecord &i
         throw;
     }
     // A finished run needs no checkpoint; a stopped one keeps it to be resumed. A checkpoint
-    // left beside a finished record (a kill right here) is harmless.
+    // left beside a finished record (a kill right here) is removed by the next RunStore::load.
     if (history.status == RunStatus::Finished) {
         try {
             AtomicFile::remove(RunStore::checkpointPath(folder));

@@ -1,5 +1,6 @@
 #include "core/experiment/runstore.h"
 
+#include "core/common/atomicfile.h"
 #include "core/common/fileio.h"
 #include "core/common/laberror.h"
 #include "core/experiment/runlock.h"
@@ -81,6 +82,8 @@ QString RunStore::createRunFolder(const QString &modelType) const
 RunRecord RunStore::load(const QString &folder) const
 {
     RunRecord record = RunRecord::load(recordPath(folder));
+    if (record.status == RunStatus::Finished && QFileInfo::exists(checkpointPath(folder)))
+        removeLeftoverCheckpoint(folder);
     if (record.status == RunStatus::Running) {
         // The lock dies with its process (RunLock): not held means nobody is training it.
         if (!RunLock::isHeld(folder)) {
@@ -89,6 +92,24 @@ RunRecord RunStore::load(const QString &folder) const
         }
     }
     return record;
+}
+
+void RunStore::removeLeftoverCheckpoint(const QString &folder)
+{
+    // A live holder is between its final record and this very removal: it removes it itself.
+    if (RunLock::isHeld(folder))
+        return;
+    try {
+        // Under the lock, so no resume can start reading the checkpoint meanwhile; release()
+        // also removes the run.lock the killed process left.
+        RunLock lock(folder);
+        lock.acquire();
+        if (RunRecord::load(recordPath(folder)).status == RunStatus::Finished)
+            AtomicFile::remove(checkpointPath(folder));
+        lock.release();
+    } catch (const LabError &) {
+        // Read-only store, another process, a full disk…: the leftover is harmless, keep it.
+    }
 }
 
 QVector<RunRecord> RunStore::list() const

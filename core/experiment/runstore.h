@@ -34,7 +34,9 @@ public:
     QVector<RunRecord> list() const;
     /**
      * Loads one run's record (folder and id filled). A "running" record whose process is
-     * gone is reported as Interrupted. Throws LabError.
+     * gone is reported as Interrupted. A finished run's leftover checkpoint.mnck (its
+     * process was killed between the final record and the checkpoint's removal) is
+     * deleted, with the stale run.lock, unless a process holds the run. Throws LabError.
      */
     RunRecord load(const QString &folder) const;
     /** Deletes a run folder (only folders inside the store). Throws LabError. */
@@ -49,6 +51,8 @@ public:
 private:
     /** Creates the store's own folder if needed. Throws LabError with the real reason. */
     void ensureRoot() const;
+    /** Deletes a finished run's checkpoint under the run's lock; leaves it when that fails. */
+    static void removeLeftoverCheckpoint(const QString &folder);
 
     QString m_root;
 };

@@ -2,7 +2,10 @@
 //  - the process killed, or the disk failing, at EVERY save step of a 3-epoch run
 //    (MNIST_LAB_FAULT): the run loads, resume finishes it, and the final record equals the
 //    uninterrupted run's. This covers a kill between checkpoint and record (finding 2), a
-//    full disk on a checkpoint (3), a kill in the final save (4) and stale locks (12).
+//    full disk on a checkpoint (3), a kill in the final save (4) and stale locks (12); a
+//    checkpoint left beside a finished run is removed when the run is next loaded.
+//  - the same from the last epoch's checkpoint to the end of a run that stops early: resume
+//    does not train past the early stop.
 //  - Ctrl+C then resume: batch losses of the aborted epoch are not kept (5).
 //  - a diverged run keeps the last finite epoch's weights, and says which (6).
 //  - one training image with --validation 0.5 (7), Ctrl+C while evaluating (8),
@@ -133,35 +136,68 @@ private Q_SLOTS:
                 }
                 QCOMPARE(folders.size(), 1);
                 const QString folder = QDir(runs).filePath(folders.first());
-                // The run loads…
-                lab::RunRecord loaded;
-                try {
-                    loaded = store.load(folder);
-                } catch (const lab::LabError &e) {
-                    QFAIL(qPrintable(what + QStringLiteral(": does not load: ") + e.message()));
-                }
-                // …and is either finished or resumes to the end.
-                if (loaded.status != lab::RunStatus::Finished) {
-                    QString resumeErr;
-                    const int code = runToEnd({QStringLiteral("resume"), folder, QStringLiteral("--data"), m_data,
-                                               QStringLiteral("--json")}, &resumeErr);
-                    QVERIFY2(code == 0, qPrintable(what + QStringLiteral(" (status %1): resume exited %2: %3")
-                                                           .arg(lab::runStatusName(loaded.status)).arg(code).arg(resumeErr)));
-                }
-                const lab::RunRecord final = store.load(folder);
-                compareRecords(final, expected);
-                QCOMPARE(lab::ModelFile::load(lab::RunStore::modelPath(folder)).summary.value(QStringLiteral("epoch")).toInt(), 3);
-                // Nothing half-written, no lock.
-                QStringList files = filesIn(folder);
                 if (step == steps.size()) {
                     // Killed or failing in the very last step, the checkpoint's removal: the
-                    // record says finished; the checkpoint and run.lock (whose lock died with
-                    // the process) are harmless leftovers.
-                    files.removeAll(QStringLiteral("checkpoint.mnck"));
-                    if (mode == u"kill")
-                        files.removeAll(QStringLiteral("run.lock"));
+                    // record says finished, checkpoint.mnck (and, killed, run.lock) is still
+                    // there; the store's load removes both, so recovers() sees only the
+                    // finished files.
+                    QVERIFY2(QFileInfo::exists(lab::RunStore::checkpointPath(folder)), qPrintable(what));
+                    QCOMPARE(lab::RunRecord::load(lab::RunStore::recordPath(folder)).status, lab::RunStatus::Finished);
                 }
-                QVERIFY2(files == finishedFiles, qPrintable(what + QStringLiteral(": ") + files.join(u' ')));
+                recovers(folder, expected, what);
+                if (QTest::currentTestFailed())
+                    return;
+            }
+        }
+    }
+
+    void killInTheFinalSaveOfAnEarlyStop()
+    {
+        // An early stop is decided after the epoch's checkpoint and record are written; a kill
+        // from there to the end of the final save must neither lose the run nor, on resume,
+        // train past the epoch where it stopped.
+        const QString referenceRuns = m_dir.filePath(QStringLiteral("early-reference"));
+        const QString log = m_dir.filePath(QStringLiteral("early-steps.log"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("MNIST_LAB_FAULT_LOG"), log);
+        const QStringList args = earlyStopArgs();
+        QCOMPARE(runToEnd(args + QStringList{referenceRuns}, nullptr, nullptr, env), 0);
+        const lab::RunRecord expected = lab::RunStore(referenceRuns).list().value(0);
+        QCOMPARE(expected.status, lab::RunStatus::Finished);
+        const int stoppedAt = expected.completedEpochs();
+        qInfo("early stop after epoch %d of %d: %s", stoppedAt, expected.config.epochs, qPrintable(expected.statusDetail));
+        QVERIFY2(stoppedAt >= 2 && stoppedAt < expected.config.epochs, "the reference run did not stop early");
+        QVERIFY2(expected.statusDetail.startsWith(QStringLiteral("early stopping after epoch %1").arg(stoppedAt)),
+                 qPrintable(expected.statusDetail));
+        QCOMPARE(expected.modelEpoch, stoppedAt);
+        QFile logFile(log);
+        QVERIFY(logFile.open(QIODevice::ReadOnly));
+        const QStringList steps = QString::fromUtf8(logFile.readAll()).split(u'\n', Qt::SkipEmptyParts);
+        // start record, stoppedAt × (checkpoint, record), model, final record, checkpoint removal
+        QCOMPARE(steps.size(), 2 * stoppedAt + 4);
+        // From the last epoch's checkpoint (the early stop is decided once it and its record
+        // are on disk) to the checkpoint's removal.
+        const int first = steps.size() - 4;
+        QVERIFY2(steps[first - 1].endsWith(QStringLiteral(" checkpoint.mnck")), qPrintable(steps[first - 1]));
+        QVERIFY2(steps.last().endsWith(QStringLiteral(" remove checkpoint.mnck")), qPrintable(steps.last()));
+
+        for (int step = first; step <= steps.size(); ++step) {
+            for (const QString &mode : {QStringLiteral("kill"), QStringLiteral("fail")}) {
+                const QString what = QStringLiteral("early stop, %1 at step %2 (%3)").arg(mode).arg(step).arg(steps[step - 1]);
+                const QString runs = m_dir.filePath(QStringLiteral("early-%1-%2").arg(mode).arg(step));
+                QProcessEnvironment faulty = QProcessEnvironment::systemEnvironment();
+                faulty.insert(QStringLiteral("MNIST_LAB_FAULT"), QStringLiteral("%1:%2").arg(step).arg(mode));
+                CliRun run(args + QStringList{runs}, faulty);
+                QVERIFY(run.started());
+                QVERIFY2(run.finish(300000), qPrintable(what));
+                if (mode == u"kill")
+                    QVERIFY2(run.exitStatus() == QProcess::CrashExit, qPrintable(what + QStringLiteral(": was not killed")));
+                const QStringList folders = QDir(runs).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+                QCOMPARE(folders.size(), 1);
+                // recovers() compares every epoch: a resume that trained past the stop fails there.
+                recovers(QDir(runs).filePath(folders.first()), expected, what);
+                if (QTest::currentTestFailed())
+                    return;
             }
         }
     }
@@ -419,6 +455,46 @@ private Q_SLOTS:
     }
 
 private:
+    /**
+     * The run in `folder`, left by a killed or failed process: it loads, it is finished or
+     * `resume` finishes it, its final record and model equal the uninterrupted run's
+     * (`expected`), and the folder holds nothing else (no checkpoint, temporary or lock).
+     */
+    void recovers(const QString &folder, const lab::RunRecord &expected, const QString &what)
+    {
+        const lab::RunStore store(QFileInfo(folder).absolutePath());
+        lab::RunRecord loaded;
+        try {
+            loaded = store.load(folder);
+        } catch (const lab::LabError &e) {
+            QFAIL(qPrintable(what + QStringLiteral(": does not load: ") + e.message()));
+        }
+        if (loaded.status != lab::RunStatus::Finished) {
+            QString resumeErr;
+            const int code = runToEnd({QStringLiteral("resume"), folder, QStringLiteral("--data"), m_data,
+                                       QStringLiteral("--json")}, &resumeErr);
+            QVERIFY2(code == 0, qPrintable(what + QStringLiteral(" (status %1): resume exited %2: %3")
+                                                   .arg(lab::runStatusName(loaded.status)).arg(code).arg(resumeErr)));
+        }
+        const lab::RunRecord final = store.load(folder);
+        compareRecords(final, expected);
+        QCOMPARE(final.statusDetail, expected.statusDetail);
+        QCOMPARE(lab::ModelFile::load(lab::RunStore::modelPath(folder)).summary.value(QStringLiteral("epoch")).toInt(),
+                 expected.modelEpoch);
+        const QStringList files = filesIn(folder);
+        QVERIFY2(!files.contains(QStringLiteral("checkpoint.mnck")), qPrintable(what + QStringLiteral(": checkpoint left")));
+        QVERIFY2(files == finishedFiles, qPrintable(what + QStringLiteral(": ") + files.join(u' ')));
+    }
+
+    /** A run that stops early: no improvement of the test accuracy for one epoch ends it (--runs last). */
+    QStringList earlyStopArgs() const
+    {
+        return {QStringLiteral("train"), QStringLiteral("--layers"), QStringLiteral("784-32-10"), QStringLiteral("--epochs"),
+                QStringLiteral("12"), QStringLiteral("--early-stop"), QStringLiteral("1"), QStringLiteral("--batch-size"),
+                QStringLiteral("20"), QStringLiteral("--seed"), QStringLiteral("7"), QStringLiteral("--threads"),
+                QStringLiteral("1"), QStringLiteral("--data"), m_data, QStringLiteral("--json"), QStringLiteral("--runs")};
+    }
+
     QStringList trainArgs(const QString &runs) const
     {
         return {QStringLiteral("train"),     QStringLiteral("--layers"), QStringLiteral("784-32-10"), QStringLiteral("--epochs"),
