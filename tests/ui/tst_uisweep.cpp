@@ -139,6 +139,29 @@ private Q_SLOTS:
         QVERIFY(!page.errorText().isEmpty());
     }
 
+    // The epochs and seeds chosen for a sweep come back in the next session (per sweep).
+    void epochsAndSeedsRemembered()
+    {
+        {
+            SweepPage page;
+            QVERIFY(page.loadBuiltIn(QStringLiteral("learning-rate")));
+            page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->setValue(4);
+            page.findChild<QSpinBox *>(QStringLiteral("sweepSeeds"))->setValue(3);
+        }
+        SweepPage page;   // a new session: the page starts with the width sweep
+        QVERIFY(page.loadBuiltIn(QStringLiteral("learning-rate")));
+        QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->value(), 4);
+        QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepSeeds"))->value(), 3);
+        QCOMPARE(page.sweep().baseConfig.epochs, 4);
+        QCOMPARE(page.sweep().seeds, 3);
+        QCOMPARE(page.points().first().config.epochs, 4);
+        // Another sweep keeps its own (the file's, until changed).
+        const QString other = writeSweep(QStringLiteral("other"), q("[{'parameter': 'width', 'values': [8, 16]}]"), 2, 7, 2);
+        QVERIFY(page.loadFile(other));
+        QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->value(), 7);
+        QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepSeeds"))->value(), 2);
+    }
+
     void logAxisToggleSwitchesAxisType()
     {
         SweepPage page;
@@ -241,6 +264,40 @@ private Q_SLOTS:
         compareWithSummary(page, QStringLiteral("train_accuracy"), page.chart()->seriesNames().first(), -1);
         QVERIFY(qAbs(page.chart()->meanPoints(page.chart()->seriesNames().first()).first().y()
                      - (records[0].trainAccuracy + records[1].trainAccuracy) / 2) < 1e-9);
+    }
+
+    // Two narrow runs, then one ~40x the arithmetic: when the wide run starts, the time left
+    // is that run's share of the work, not the mean of the runs so far (which said "0:01 left").
+    void timeLeftCountsTheWideRunStillToCome()
+    {
+        QTemporaryDir runs;
+        SweepPage page;
+        showOnData(page, runs, QSize(1200, 700));
+        QVERIFY(page.loadFile(writeSweep(QStringLiteral("wide-last"), q("[{'parameter': 'width', 'values': [8, 9, 1500]}]"), 1, 1, 10)));
+        QSignalSpy ended(&page, &SweepPage::sweepEnded);
+        double leftAtWideRun = -2, elapsedAtWideRun = -2;
+        QString textWhileRunning;
+        QElapsedTimer clock;
+        connect(&page, &SweepPage::runStarted, this, [&](int index) {
+            if (index != 2)
+                return;
+            leftAtWideRun = page.secondsLeft();
+            elapsedAtWideRun = clock.elapsed() / 1000.0;
+        });
+        clock.start();
+        QVERIFY(page.start());
+        QTRY_VERIFY_WITH_TIMEOUT(page.timeText().contains(QStringLiteral("left")) || ended.count() > 0, 60000);
+        textWhileRunning = page.timeText();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 120000);
+        QVERIFY2(textWhileRunning.contains(QStringLiteral("elapsed · about")), qPrintable(textWhileRunning));
+        QVERIFY(elapsedAtWideRun > 0);
+        // Counting runs: elapsed / 2 for the one left. Weighing them: ~37x elapsed.
+        QVERIFY2(leftAtWideRun > 5 * elapsedAtWideRun,
+                 qPrintable(QStringLiteral("%1 s left after %2 s").arg(leftAtWideRun).arg(elapsedAtWideRun)));
+        // Ended: the total, no time left.
+        QVERIFY2(!page.timeText().contains(QStringLiteral("left")), qPrintable(page.timeText()));
+        QVERIFY2(page.timeText().contains(QStringLiteral("in total")), qPrintable(page.timeText()));
+        QCOMPARE(page.secondsLeft(), -1.0);
     }
 
     void twoAxesGiveOneLinePerValue()
