@@ -60,18 +60,27 @@ private:
         return QString();
     }
 
-    /** The entries of the runs table's right-click menu on the selected run, with their enabled state. */
-    static QMap<QString, bool> contextMenu(RunsPage *page)
+    /**
+     * The entries of the runs table's right-click menu on the selected run, with their
+     * enabled state; `choose` names an entry to pick (as a click would).
+     */
+    static QMap<QString, bool> contextMenu(RunsPage *page, const QString &choose = QString())
     {
         auto *view = page->findChild<QTableView *>(QStringLiteral("runsTable"));
         QMap<QString, bool> entries;
-        QTimer::singleShot(50, [&entries] {
+        QTimer::singleShot(50, [&entries, choose] {
             auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
             if (!menu)
                 return;
-            for (QAction *a : menu->actions())
+            QAction *chosen = nullptr;
+            for (QAction *a : menu->actions()) {
                 entries.insert(a->text(), a->isEnabled());
+                if (a->text() == choose)
+                    chosen = a;
+            }
             menu->close();
+            if (chosen)
+                chosen->trigger();
         });
         const QRect row = view->visualRect(view->selectionModel()->selectedRows().value(0));
         Q_EMIT view->customContextMenuRequested(row.center());
@@ -92,6 +101,7 @@ private Q_SLOTS:
     void resumeStoppedRunFromRunsPage()
     {
         const int epochsPlanned = 20;
+        const int storedBefore = int(RunStore(m_runs.path()).list().size());
         MainWindow window;
         window.resize(1400, 900);
         window.show();
@@ -164,13 +174,50 @@ private Q_SLOTS:
         QCOMPARE(stored.status, RunStatus::Finished);
         QCOMPARE(stored.completedEpochs(), epochsPlanned);
         QVERIFY(!QFileInfo::exists(RunStore::checkpointPath(stopped.folder)));
-        QCOMPARE(RunStore(m_runs.path()).list().size(), 1);
+        QCOMPARE(RunStore(m_runs.path()).list().size(), storedBefore + 1);
         QTRY_COMPARE(cell(runs, stopped.folder, RunTableModel::StatusColumn), QStringLiteral("finished"));
         QCOMPARE(cell(runs, stopped.folder, RunTableModel::EpochsColumn), QString::number(epochsPlanned));
         // A finished run is not resumable.
         runs->selectRuns({stopped.folder});
         QVERIFY(!resume->isEnabled());
         QVERIFY(!contextMenu(runs).value(QStringLiteral("Resume"), true));
+    }
+
+    // A run whose process died ("running" on disk, nobody holds its lock) is continued from
+    // the right-click menu.
+    void resumeInterruptedRunFromTheMenu()
+    {
+        const int epochsPlanned = 12;
+        MainWindow window;
+        window.show();
+        TrainPage *train = window.trainPage();
+        RunsPage *runs = window.runsPage();
+        QSignalSpy ended(train, &TrainPage::runEnded);
+        QSignalSpy epochs(train->session(), &RunSession::epochFinished);
+        QVERIFY(train->startRun(request(epochsPlanned)));
+        QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, 60000);
+        train->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        const RunRecord stopped = ended.first().at(0).value<RunRecord>();
+        QVERIFY(stopped.completedEpochs() < epochsPlanned);
+        // As a killed process leaves it: the record still says running.
+        RunRecord killed = RunRecord::load(RunStore::recordPath(stopped.folder));
+        killed.status = RunStatus::Running;
+        killed.save(RunStore::recordPath(stopped.folder));
+        runs->refresh();
+        runs->selectRuns({stopped.folder});
+        QCOMPARE(cell(runs, stopped.folder, RunTableModel::StatusColumn), QStringLiteral("interrupted"));
+        QVERIFY(runs->findChild<QPushButton *>(QStringLiteral("resumeRunButton"))->isEnabled());
+
+        ended.clear();
+        QVERIFY(contextMenu(runs, QStringLiteral("Resume")).value(QStringLiteral("Resume"), false));
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 120000);
+        const RunRecord resumed = ended.first().at(0).value<RunRecord>();
+        QCOMPARE(resumed.folder, stopped.folder);
+        QCOMPARE(resumed.status, RunStatus::Finished);
+        QCOMPARE(resumed.completedEpochs(), epochsPlanned);
+        QCOMPARE(RunStore(m_runs.path()).load(stopped.folder).status, RunStatus::Finished);
+        QTRY_COMPARE(cell(runs, stopped.folder, RunTableModel::StatusColumn), QStringLiteral("finished"));
     }
 
     void whichRunsCanResume()

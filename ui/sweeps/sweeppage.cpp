@@ -553,7 +553,11 @@ void SweepPage::setRow(int index, const QString &status, const RunRecord *record
     const int columns = m_table->columnCount();
     if (index < 0 || index >= m_table->rowCount() || columns < 3)
         return;
-    m_table->setItem(index, columns - 2, new QTableWidgetItem(status));
+    auto *statusItem = new QTableWidgetItem(status);
+    // The run's name and folder, to find it on the Runs page.
+    if (record && !record->folder.isEmpty())
+        statusItem->setToolTip(record->modelType + u'\n' + QDir::toNativeSeparators(record->folder));
+    m_table->setItem(index, columns - 2, statusItem);
     QString value;
     if (record && record->status == RunStatus::Finished)
         value = QLocale().toString(Sweep::metricOf(*record, m_metric->currentText()), 'f', 3);
