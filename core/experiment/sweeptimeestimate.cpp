@@ -19,13 +19,18 @@ double SweepTimeEstimate::workOf(const SweepPoint &p)
 {
     const double macs = double(ShapeReport::infer(p.spec).macsPerSample);
     const TrainConfig &c = p.config;
-    double images = trainImages * (1.0 - std::clamp(c.validationFraction, 0.0, 1.0));
+    const double validation = std::clamp(c.validationFraction, 0.0, 1.0);
+    const double trainSet = trainImages * (1.0 - validation);
+    double images = trainSet;
     if (c.maxBatchesPerEpoch > 0)
         images = std::min(images, double(c.maxBatchesPerEpoch) * std::max(1, c.batchSize));
-    // Evaluation: the test set (and the validation split) once per epoch, forward only.
-    const double evalImages = testImages + trainImages * std::clamp(c.validationFraction, 0.0, 1.0);
-    const double perEpoch = images * (3.0 * macs + overheadPerImage) + evalImages * (macs + overheadPerImage / 3.0);
-    return std::max(1.0, perEpoch * std::max(1, c.epochs));
+    // Forward only: the test set and the validation split every epoch, and the training set
+    // every epoch or once at the end (its accuracy; Trainer's finalTrainPass).
+    const double evalPerEpoch = testImages + trainImages * validation + (c.trainEvalEveryEpoch ? trainSet : 0.0);
+    const double evalAtEnd = c.trainEvalEveryEpoch ? 0.0 : trainSet;
+    const int epochs = std::max(1, c.epochs);
+    return std::max(1.0, epochs * (images * (3.0 * macs + overheadPerImage) + evalPerEpoch * (macs + overheadPerImage))
+                             + evalAtEnd * (macs + overheadPerImage));
 }
 
 void SweepTimeEstimate::setProgress(int index, double fraction)
