@@ -23,9 +23,14 @@ const char *const lockFileName = "run.lock";
 
 QString safeName(const QString &modelType)
 {
+    // A run of other characters becomes one '_': "width · width 500 · seed 1" → "width_width_500_seed_1".
     QString name;
-    for (QChar c : modelType)
-        name += (c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.') ? c : u'_';
+    for (QChar c : modelType) {
+        if (c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.')
+            name += c;
+        else if (!name.endsWith(u'_'))
+            name += u'_';
+    }
     return name.left(60).isEmpty() ? QStringLiteral("run") : name.left(60);
 }
 
