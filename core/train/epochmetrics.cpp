@@ -40,6 +40,7 @@ QJsonObject EpochMetrics::toJson() const
         {QStringLiteral("learning_rate"), learningRate},
         {QStringLiteral("seconds"), seconds},
         {QStringLiteral("eval_seconds"), evalSeconds},
+        {QStringLiteral("test_eval_seconds"), testEvalSeconds},
         {QStringLiteral("confusion_matrix"), confusion.toJson()},
     };
     if (validationAccuracy >= 0) {
@@ -69,6 +70,7 @@ EpochMetrics EpochMetrics::fromJson(const QJsonObject &json)
     m.learningRate = json.value(QStringLiteral("learning_rate")).toDouble();
     m.seconds = json.value(QStringLiteral("seconds")).toDouble();
     m.evalSeconds = json.value(QStringLiteral("eval_seconds")).toDouble();
+    m.testEvalSeconds = json.value(QStringLiteral("test_eval_seconds")).toDouble();
     m.confusion = ConfusionMatrix::fromJson(json.value(QStringLiteral("confusion_matrix")).toArray());
     for (const QJsonValue &v : json.value(QStringLiteral("layers")).toArray())
         m.layers.append(LayerDiagnostics::fromJson(v.toObject()));

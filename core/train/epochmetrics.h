@@ -38,7 +38,8 @@ struct EpochMetrics
     double validationAccuracy = -1;
     double learningRate = 0;       ///< at the epoch's last step
     double seconds = 0;            ///< training time of the epoch (no evaluation)
-    double evalSeconds = 0;
+    double evalSeconds = 0;        ///< everything after training: test (and validation) passes, diagnostics
+    double testEvalSeconds = 0;    ///< of which the pass over the test images
     ConfusionMatrix confusion;     ///< on the test split
     QVector<LayerDiagnostics> layers;
     /** Softmax probabilities of every test image (count×10), for galleries; not saved in records. */

@@ -608,6 +608,7 @@ EpochMetrics Trainer::Impl::evaluateEpoch(const EpochState &e, double seconds)
     m.seconds = seconds;
     const EvalResult test = evaluate(data->test, torch::Tensor(), testY, true);
     wallAtTestEvaluation = wallSeconds();
+    m.testEvalSeconds = evalTimer.nsecsElapsed() / 1e9;
     m.testLoss = test.loss;
     m.testAccuracy = test.accuracy;
     if (config.trainEvalEveryEpoch) {

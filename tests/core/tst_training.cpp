@@ -73,7 +73,7 @@ QJsonObject withoutTimings(RunRecord r)
     r.id.clear();
     r.folder.clear();
     for (EpochMetrics &m : r.epochs)
-        m.seconds = m.evalSeconds = 0;
+        m.seconds = m.evalSeconds = m.testEvalSeconds = 0;
     return r.toJson();
 }
 
@@ -515,6 +515,13 @@ private Q_SLOTS:
             QCOMPARE(json.value(QStringLiteral("wall_seconds_to_99")).toDouble(), first.wallSecondsTo99);
         }
         QVERIFY(json.value(QStringLiteral("wall_seconds_to_99_5")).isNull() || first.bestTestAccuracy >= 99.5);
+
+        // Each epoch says what its test pass cost, a part of its whole evaluation.
+        for (const EpochMetrics &m : first.epochs) {
+            QVERIFY2(m.testEvalSeconds > 0 && m.testEvalSeconds <= m.evalSeconds,
+                     qPrintable(QStringLiteral("%1 of %2").arg(m.testEvalSeconds).arg(m.evalSeconds)));
+            QCOMPARE(EpochMetrics::fromJson(m.toJson()).testEvalSeconds, m.testEvalSeconds);
+        }
     }
 
     void resumeContinuesExactly_data()
