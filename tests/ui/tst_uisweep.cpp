@@ -315,7 +315,7 @@ private Q_SLOTS:
         QVERIFY(failed.isEmpty());
         QCOMPARE(runCount(runs.path()), 4);
         page.findChild<QComboBox *>(QStringLiteral("sweepComparison"))->setCurrentIndex(0);   // the metric alone: one line per learning rate
-        QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("learning_rate=0.001"), QStringLiteral("learning_rate=0.01")}));
+        QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("learning rate 0.001"), QStringLiteral("learning rate 0.01")}));
         for (int g = 0; g < 2; ++g) {
             const QString name = page.chart()->seriesNames()[g];
             QCOMPARE(page.chart()->meanPoints(name).size(), 2);

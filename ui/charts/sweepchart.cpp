@@ -98,7 +98,9 @@ void SweepChart::appendLines(const QVector<SweepCell> &cells, const QString &met
         line.dashed = comparison;
         const QString what = m_comparisonMetric.isEmpty() ? QString() : metricTitle(metric);
         if (twoAxes)
-            line.name = m_sweep.axes[1].parameter + u'=' + group + (what.isEmpty() ? QString() : QStringLiteral(" · ") + what);
+            // Worded like the runs' names: "learning rate 0.01".
+            line.name = QString(m_sweep.axes[1].parameter).replace(u'_', u' ') + u' ' + group
+                        + (what.isEmpty() ? QString() : QStringLiteral(" · ") + what);
         else
             line.name = !what.isEmpty() ? what : m_sweep.seeds > 1 ? tr("mean ± std") : metricTitle(metric);   // one seed: no ± to speak of
         QVector<SweepCell> mine;
