@@ -17,10 +17,12 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -139,8 +141,11 @@ void CanvasPage::useRunModel(const QString &runFolder)
     QString name = QFileInfo(runFolder).fileName();
     try {
         const RunRecord record = RunRecord::load(RunStore::recordPath(runFolder));
+        // The folder is "yyyyMMdd-HHmmss-<model type>": the type once, and when it was trained.
+        const QDateTime started = QDateTime::fromString(name.left(15), QStringLiteral("yyyyMMdd-HHmmss"));
         if (!record.modelType.isEmpty())
-            name = QStringLiteral("%1 (%2)").arg(record.modelType, QFileInfo(runFolder).fileName());
+            name = QStringLiteral("%1 (%2)").arg(record.modelType, started.isValid()
+                                                     ? started.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : name);
     } catch (const LabError &) {
         // The record is only used for the name; the model file decides whether it works.
     }
@@ -165,15 +170,24 @@ void CanvasPage::buildUi()
     m_statusLabel = new QLabel(this);
     m_statusLabel->setObjectName(QStringLiteral("canvasStatus"));
 
-    auto *drawRow = new QHBoxLayout;
-    drawRow->addWidget(m_canvas, 1);
-    drawRow->addLayout(buildSidePanel());
+    // Canvas and what the model sees above, the model cards and the personal test set below:
+    // the side column stays short enough for a 700 px high screen.
+    auto *grid = new QGridLayout;
+    grid->addWidget(m_canvas, 0, 0);
+    grid->addLayout(buildSidePanel(), 0, 1);
+    grid->addWidget(buildModelRow(), 1, 0);
+    auto *setColumn = new QVBoxLayout;
+    setColumn->addWidget(buildPersonalSetBox());
+    setColumn->addStretch(1);
+    grid->addLayout(setColumn, 1, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setRowStretch(0, 3);
+    grid->setRowStretch(1, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buildTools());
     layout->addWidget(buildErrorBar());
-    layout->addLayout(drawRow, 3);
-    layout->addWidget(buildModelRow(), 2);
+    layout->addLayout(grid, 1);
     layout->addWidget(m_statusLabel);
 }
 
@@ -240,7 +254,7 @@ QLayout *CanvasPage::buildTools()
     return tools;
 }
 
-/** What the model sees, and the personal test set, beside the canvas. */
+/** What the model sees (and why, when asked), beside the canvas. */
 QLayout *CanvasPage::buildSidePanel()
 {
     m_preview = new DigitPreview(this);
@@ -259,6 +273,18 @@ QLayout *CanvasPage::buildSidePanel()
                              "(red) or against it (blue): gradient × input, against a blank canvas"));
     connect(m_explain, &QCheckBox::toggled, this, [this] { updateSaliency(); });
 
+    auto *side = new QVBoxLayout;
+    side->addWidget(new QLabel(tr("What the model sees"), this));
+    side->addWidget(m_preview);
+    side->addWidget(m_explain);
+    side->addWidget(m_previewNote);
+    side->addStretch(1);
+    return side;
+}
+
+/** The personal test set: save the drawing with its true digit, evaluate the models on all. */
+QWidget *CanvasPage::buildPersonalSetBox()
+{
     auto *setBox = new QGroupBox(tr("My test set"), this);
     m_trueLabel = new QSpinBox(setBox);
     m_trueLabel->setRange(0, 9);
@@ -281,16 +307,7 @@ QLayout *CanvasPage::buildSidePanel()
     setLayout->addWidget(m_saveButton);
     setLayout->addWidget(m_evalButton);
     setLayout->addWidget(m_setCount);
-
-    auto *side = new QVBoxLayout;
-    side->addWidget(new QLabel(tr("What the model sees"), this));
-    side->addWidget(m_preview);
-    side->addWidget(m_explain);
-    side->addWidget(m_previewNote);
-    side->addSpacing(8);
-    side->addWidget(setBox);
-    side->addStretch(1);
-    return side;
+    return setBox;
 }
 
 /** One panel per model, side by side, scrolling when there are many. */
@@ -307,7 +324,7 @@ QWidget *CanvasPage::buildModelRow()
     scroll->setWidget(panelHost);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumHeight(270);
+    scroll->setMinimumHeight(230);   // a card's two title lines, accuracy and bars (ProbabilityBars' minimum)
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);   // panels shrink to fit instead
     return scroll;

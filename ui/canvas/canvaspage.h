@@ -75,6 +75,7 @@ private:
     void buildUi();
     QLayout *buildTools();
     QLayout *buildSidePanel();
+    QWidget *buildPersonalSetBox();
     QWidget *buildModelRow();
     QWidget *buildErrorBar();
 

@@ -18,9 +18,13 @@ ModelPanel::ModelPanel(const QString &name, const QString &source, std::unique_p
     setFrameShape(QFrame::StyledPanel);
     auto *title = new QLabel(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()), this);
     title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // No word wrap: a height-for-width label would make the scroll area size the panel row by
-    // its preferred height and cut off the bars. Long names are clipped; the tooltip has all.
-    title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // Two lines of fixed height, wrapped: a long name ("2_HL_NN_v1 (2026-11-29 11:57)") is
+    // read whole on a narrow card, and no height-for-width makes the scroll area size the
+    // panel row by its preferred height (that cut off the bars).
+    title->setWordWrap(true);
+    title->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    title->setFixedHeight(2 * title->fontMetrics().lineSpacing() + 2);
 
     // What the model is: its design and the test accuracy its run reported, if known.
     const ModelFile &model = m_predictor->model();

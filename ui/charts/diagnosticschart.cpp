@@ -181,6 +181,7 @@ void DiagnosticsChart::refresh()
         for (int i = 0; i < m_spec.layers.size() && !anyRelu; ++i)
             anyRelu = m_spec.layers.at(i).type == LayerSpec::Type::ReLU;
         chart()->setTitle(anyRelu ? metricName(m_metric) : tr("Dead ReLU units: this network has no ReLU"));
+        setShortTitles(anyRelu ? tr("Dead ReLU units") : tr("No ReLU layers"), QString());
         setYRange(0, hi > 0 ? qMin(100.0, hi * 1.15) : 10.0);
     } else if (yLogScale()) {
         if (hi <= 0) {

@@ -23,6 +23,7 @@ double emaBeta(int batchesPerEpoch)
 LossChart::LossChart(QWidget *parent) : XyChartWidget(QStringLiteral("loss"), tr("Loss"), parent)
 {
     setAxisTitles(tr("epoch"), tr("cross-entropy"));
+    setShortTitles(QString(), tr("loss"));
     QColor faint(31, 119, 180, 45);
     m_rawSeries = addLineSeries(rawName(), faint, 1.0);
     m_smoothSeries = addLineSeries(smoothName(), QColor(31, 119, 180), 2.0);

@@ -5,6 +5,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QFontMetricsF>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -34,6 +35,7 @@ XyChartWidget::XyChartWidget(const QString &exportName, const QString &title, QW
     m_chart->addAxis(y, Qt::AlignLeft);
 
     m_view = showChart(m_chart, QSize(240, 180));
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] { fitTitles(); });
 
     m_timer.setSingleShot(true);
     m_timer.setInterval(refreshMilliseconds);
@@ -56,6 +58,39 @@ void XyChartWidget::refreshNow()
 {
     m_timer.stop();
     refresh();
+    fitTitles();   // refresh() may have put a full title back
+}
+
+void XyChartWidget::setShortTitles(const QString &title, const QString &yTitle)
+{
+    m_shortTitle = title;
+    m_shortYTitle = yTitle;
+    fitTitles();
+}
+
+void XyChartWidget::fitTitles()
+{
+    // Whatever else a subclass put up is the full text; the short one only stands in for it.
+    if (m_chart->title() != m_shortTitle)
+        m_fullTitle = m_chart->title();
+    if (m_yAxis->titleText() != m_shortYTitle)
+        m_fullYTitle = m_yAxis->titleText();
+    const QRectF plot = m_chart->plotArea();
+    if (!m_shortTitle.isEmpty()) {
+        // Qt Charts cuts the title at the chart's width less its margins.
+        const qreal room = m_chart->size().width() - m_chart->margins().left() - m_chart->margins().right() - 16;
+        const QString wanted = QFontMetricsF(m_chart->titleFont()).horizontalAdvance(m_fullTitle) <= room ? m_fullTitle : m_shortTitle;
+        if (m_chart->title() != wanted)
+            m_chart->setTitle(wanted);
+    }
+    if (!m_shortYTitle.isEmpty() && plot.height() > 0) {
+        // The y title runs along the plot's height.
+        const bool fits = QFontMetricsF(m_yAxis->titleFont()).horizontalAdvance(m_fullYTitle) <= plot.height() - 4;
+        const QString wanted = fits ? m_fullYTitle : m_shortYTitle;
+        for (QAbstractAxis *axis : {m_yLinear, m_yLog10})
+            if (axis->titleText() != wanted)
+                axis->setTitleText(wanted);
+    }
 }
 
 QLineSeries *XyChartWidget::addLineSeries(const QString &name, const QColor &color, qreal width, bool points)

@@ -79,11 +79,20 @@ protected:
     bool yLogScale() const { return m_yLog; }
     void setYRange(qreal min, qreal max);
     void setAxisTitles(const QString &x, const QString &y);
+    /**
+     * Shorter chart and y-axis titles (empty: none), shown whenever the full ones would be
+     * cut to "..." by the chart as laid out: a small window or a small export.
+     */
+    void setShortTitles(const QString &title, const QString &yTitle);
     /** Series ignored by seriesCount(), e.g. lr markers. */
     void setMarkerSeries(QXYSeries *series);
 
 private:
     QChart *m_chart;
+    /** Puts the full or the short titles up, whichever fits the current layout. */
+    void fitTitles();
+    QString m_fullTitle, m_shortTitle;
+    QString m_fullYTitle, m_shortYTitle;
     QChartView *m_view;
     QAbstractAxis *m_xAxis;
     QAbstractAxis *m_yAxis;

@@ -167,9 +167,12 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
 
     auto *formBox = new QGroupBox(tr("Hyperparameters"), this);
     auto *formLayout = new QVBoxLayout(formBox);
-    formLayout->addWidget(m_quick99);
     formLayout->addWidget(m_form, 1);
-    formLayout->addWidget(m_train);
+    // Both train buttons in one row: the form keeps its height on a 700 px high screen.
+    auto *trainRow = new QHBoxLayout;
+    trainRow->addWidget(m_quick99);
+    trainRow->addWidget(m_train, 1);
+    formLayout->addLayout(trainRow);
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(left);

@@ -87,6 +87,7 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     m_problems->setStyleSheet(QStringLiteral("color: #a00000;"));
 
     auto *form = new QFormLayout;
+    form->setVerticalSpacing(4);   // fifteen rows and the preview on a 700 px high screen
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batchSize);
     form->addRow(QString(), m_scaleLearningRate);
