@@ -24,6 +24,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QDir>
@@ -32,6 +33,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QProgressBar>
 #include <QLocale>
 #include <QPushButton>
@@ -125,7 +127,12 @@ private Q_SLOTS:
         page.findChild<QSlider *>(QStringLiteral("epochSlider"))->setValue(1);
         QCOMPARE(page.heatmap()->matrix(), record.epochs.first().confusion);
 
-        // The gallery of one cell holds exactly that cell's images.
+        // The gallery of one cell holds exactly that cell's images (opened with a 14 pt font,
+        // as on a desktop with large text: its captions must still fit).
+        const QFont appFont = QApplication::font();
+        QFont large = appFont;
+        large.setPointSizeF(14);
+        QApplication::setFont(large);
         page.openGallery(4, 4);
         auto *gallery = page.findChild<ConfusionGalleryDialog *>();
         QVERIFY(gallery);
@@ -142,10 +149,25 @@ private Q_SLOTS:
                     if (qAlpha(overlay.pixel(x, y)) > 0)
                         QVERIFY(qGray(ink.pixel(x, y)) > 0);
         }
+        // Every caption (up to three lines of "P(d)=0.912") fits its grid cell under the image.
+        auto *list = gallery->findChild<QListWidget *>();
+        QVERIFY(list);
+        const QFontMetrics fm(list->font());
+        const QString worst = QStringLiteral("P(8)=0.000\nP(3)=0.000\nP(5)=0.000");
+        for (int i = -1; i < list->count(); ++i) {
+            const QStringList lines = (i < 0 ? worst : list->item(i)->text()).split(u'\n');
+            int widest = 0;
+            for (const QString &line : lines)
+                widest = qMax(widest, fm.horizontalAdvance(line));
+            QVERIFY2(widest <= list->gridSize().width() - 4, qPrintable(lines.join(u' ')));
+            QVERIFY2(list->iconSize().height() + int(lines.size()) * fm.lineSpacing() + 4 <= list->gridSize().height(),
+                     qPrintable(QStringLiteral("%1 lines in a %2 px cell").arg(lines.size()).arg(list->gridSize().height())));
+        }
         // Not a check: MNIST_LAB_GALLERY_SCREENSHOT=file.png keeps a picture of the gallery.
         if (const QString shot = qEnvironmentVariable("MNIST_LAB_GALLERY_SCREENSHOT"); !shot.isEmpty())
             QVERIFY(gallery->grab().save(shot));
         gallery->close();
+        QApplication::setFont(appFont);
 
         // Export all charts of this run into the run folder.
         QString error;

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QDialogButtonBox>
 #include <QImage>
+#include <QFontMetrics>
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
@@ -70,7 +71,11 @@ ConfusionGalleryDialog::ConfusionGalleryDialog(std::shared_ptr<const Dataset> da
     m_list = new QListWidget(this);
     m_list->setViewMode(QListView::IconMode);
     m_list->setIconSize(QSize(84, 84));
-    m_list->setGridSize(QSize(120, 150));
+    // Room for the image and three caption lines ("P(3)=0.912") in the list's own font:
+    // a fixed grid cut the third line with larger fonts.
+    const QFontMetrics captionMetrics(m_list->font());
+    m_list->setGridSize(QSize(qMax(120, captionMetrics.horizontalAdvance(QStringLiteral("P(8)=0.000")) + 24),
+                              84 + 3 * captionMetrics.lineSpacing() + 16));
     m_list->setResizeMode(QListView::Adjust);
     m_list->setMovement(QListView::Static);
     m_list->setUniformItemSizes(true);
