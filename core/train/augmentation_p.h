@@ -17,4 +17,11 @@ namespace lab {
 torch::Tensor augmentBatch(const torch::Tensor &images, const AugmentConfig &config, Normalization norm,
                            at::Generator &generator);
 
+/**
+ * The images (N×1×H×W, normalised) warped by one 2×3 affine map each (`theta`, N×2×3, in
+ * affine_grid's normalised coordinates): the numbers of affine_grid + bilinear grid_sample
+ * with zero padding in [0,1] space, computed directly. The result keeps the input's strides.
+ */
+torch::Tensor affineWarp(const torch::Tensor &images, const torch::Tensor &theta, Normalization norm);
+
 } // namespace lab

@@ -6,6 +6,7 @@
 #include "core/experiment/runobserver.h"
 #include "core/experiment/runstore.h"
 #include "core/model/networkbuilder_p.h"
+#include "core/train/augmentation_p.h"
 #include "core/train/augmenter.h"
 #include "core/train/diagnostics_p.h"
 #include "core/train/lrschedule.h"
@@ -229,6 +230,28 @@ private Q_SLOTS:
         a.elasticAlpha = 30;
         const auto elastic = Augmenter::augment(pixels, 16, a, data->norm, 5);
         QVERIFY(elastic != first);
+    }
+
+    // The direct warp gives affine_grid + grid_sample's numbers (and keeps channels-last strides).
+    void affineWarpMatchesGridSample()
+    {
+        const auto data = syntheticData();
+        const int n = 8;
+        torch::Tensor images = torch::empty({n, 1, 28, 28}, torch::TensorOptions().memory_format(torch::MemoryFormat::ChannelsLast));
+        Dataset::normalizeRange(data->train, 0, n, data->norm, images.data_ptr<float>());
+        const torch::Tensor angle = torch::linspace(-0.4, 0.4, n), scale = torch::linspace(0.85, 1.15, n);
+        const torch::Tensor tx = torch::linspace(-0.2, 0.2, n), ty = torch::linspace(0.15, -0.15, n);
+        const torch::Tensor c = torch::cos(angle) / scale, s = torch::sin(angle) / scale;
+        const torch::Tensor theta = torch::stack({torch::stack({c, -s, tx}, 1), torch::stack({s, c, ty}, 1)}, 1);
+        const torch::Tensor ours = affineWarp(images, theta, data->norm);
+        namespace F = torch::nn::functional;
+        const torch::Tensor unit = images * data->norm.std + data->norm.mean;
+        const torch::Tensor grid = F::affine_grid(theta, {n, 1, 28, 28}, false);
+        const torch::Tensor theirs = (F::grid_sample(unit, grid, F::GridSampleFuncOptions().align_corners(false)) - data->norm.mean)
+                                     / data->norm.std;
+        QVERIFY2((ours - theirs).abs().max().item<double>() < 1e-4, qPrintable(QString::number((ours - theirs).abs().max().item<double>())));
+        QVERIFY(ours.is_contiguous(torch::MemoryFormat::ChannelsLast));
+        QVERIFY((ours - images).abs().max().item<double>() > 0.5);   // it did move the digits
     }
 
     void plainMlpPassesMatchAutograd_data()
