@@ -16,6 +16,7 @@
 #include "core/experiment/runstore.h"
 #include "ui/train/confusiongallerydialog.h"
 #include "ui/run/runsession.h"
+#include "ui/runs/runspage.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -435,13 +436,17 @@ void TrainPage::onEnded(const RunRecord &record)
                            QDir::toNativeSeparators(record.folder)),
                   Banner::Kind::Ok);
         break;
-    case RunStatus::Cancelled:
-        m_banner->showMessage(tr("Stopped after %1 of %2 epochs (epoch %3, batch %4). The record and the model so far are saved in %5")
-                      .arg(record.completedEpochs()).arg(record.config.epochs)
-                      .arg(m_lastBatch.epoch).arg(m_lastBatch.batch)
-                      .arg(QDir::toNativeSeparators(record.folder)),
-                  Banner::Kind::Warning);
+    case RunStatus::Cancelled: {
+        QString text = tr("Stopped after %1 of %2 epochs (epoch %3, batch %4). The record and the model so far are saved in %5")
+                           .arg(record.completedEpochs()).arg(record.config.epochs)
+                           .arg(m_lastBatch.epoch).arg(m_lastBatch.batch)
+                           .arg(QDir::toNativeSeparators(record.folder));
+        // Said only when there is a checkpoint to go on from (stopped within epoch 1: none).
+        if (RunsPage::canResume(record) && QFileInfo::exists(RunStore::checkpointPath(record.folder)))
+            text += tr(". Resume on the Runs page continues it from epoch %1.").arg(record.completedEpochs() + 1);
+        m_banner->showMessage(text, Banner::Kind::Warning);
         break;
+    }
     case RunStatus::Diverged:
         m_banner->showMessage(tr("Diverged at epoch %1, batch %2: the loss became NaN or infinite. %3 "
                      "Try a smaller learning rate.")
