@@ -437,14 +437,16 @@ void TrainPage::onEnded(const RunRecord &record)
                   Banner::Kind::Ok);
         break;
     case RunStatus::Cancelled: {
-        QString text = tr("Stopped after %1 of %2 epochs (epoch %3, batch %4). The record and the model so far are saved in %5")
-                           .arg(record.completedEpochs()).arg(record.config.epochs)
-                           .arg(m_lastBatch.epoch).arg(m_lastBatch.batch)
-                           .arg(QDir::toNativeSeparators(record.folder));
-        // Said only when there is a checkpoint to go on from (stopped within epoch 1: none).
-        if (RunsPage::canResume(record) && QFileInfo::exists(RunStore::checkpointPath(record.folder)))
-            text += tr(". Resume on the Runs page continues it from epoch %1.").arg(record.completedEpochs() + 1);
-        m_banner->showMessage(text, Banner::Kind::Warning);
+        // How to go on, said only when there is a checkpoint to go on from (none when stopped
+        // within epoch 1); before the folder, so a long path does not push it out of the banner.
+        const QString resume = RunsPage::canResume(record) && QFileInfo::exists(RunStore::checkpointPath(record.folder))
+                                   ? tr(" Resume on the Runs page continues it from epoch %1.").arg(record.completedEpochs() + 1)
+                                   : QString();
+        m_banner->showMessage(tr("Stopped after %1 of %2 epochs (epoch %3, batch %4).%5 The record and the model so far are saved in %6")
+                                  .arg(record.completedEpochs()).arg(record.config.epochs)
+                                  .arg(m_lastBatch.epoch).arg(m_lastBatch.batch)
+                                  .arg(resume, QDir::toNativeSeparators(record.folder)),
+                              Banner::Kind::Warning);
         break;
     }
     case RunStatus::Diverged:
