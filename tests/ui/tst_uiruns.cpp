@@ -1,7 +1,8 @@
 // The Runs page continues runs: a run stopped after its first epoch is resumed from the
 // page (button and right-click menu), trains on the Train page live from where it stopped,
 // and ends finished with all its epochs in its record and in the table; Resume is offered
-// only for runs that can be continued.
+// only for runs that can be continued, and the Train page's "Stopped" banner points to it
+// only when there is a checkpoint to go on from.
 #include "core/experiment/runstore.h"
 #include "testdata.h"
 #include "ui/appsettings.h"
@@ -124,6 +125,11 @@ private Q_SLOTS:
         const int before = stopped.completedEpochs();
         QVERIFY2(before >= 1 && before < epochsPlanned, qPrintable(QString::number(before)));
         QVERIFY(QFileInfo::exists(RunStore::checkpointPath(stopped.folder)));
+        // The Train page says where to go on from, and from which epoch.
+        const QString hint = QStringLiteral("Resume on the Runs page continues it from epoch %1.").arg(before + 1);
+        QVERIFY2(train->statusText().startsWith(QStringLiteral("Stopped after %1 of %2 epochs").arg(before).arg(epochsPlanned))
+                     && train->statusText().contains(hint),
+                 qPrintable(train->statusText()));
 
         // The page offers Resume for it: button and right-click menu.
         runs->refresh();
@@ -181,6 +187,28 @@ private Q_SLOTS:
         runs->selectRuns({stopped.folder});
         QVERIFY(!resume->isEnabled());
         QVERIFY(!contextMenu(runs).value(QStringLiteral("Resume"), true));
+    }
+
+    // Stopped within its first epoch there is no checkpoint to go on from: the Train page
+    // does not send the user to Resume.
+    void stoppedInTheFirstEpochOffersNoResumeHint()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        TrainPage *train = window.trainPage();
+        QSignalSpy ended(train, &TrainPage::runEnded);
+        QSignalSpy failed(train, &TrainPage::runFailed);
+        QVERIFY(train->startRun(request(20)));
+        train->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 60000);
+        QVERIFY(failed.isEmpty());
+        const RunRecord stopped = ended.first().at(0).value<RunRecord>();
+        QCOMPARE(stopped.status, RunStatus::Cancelled);
+        QCOMPARE(stopped.completedEpochs(), 0);
+        QVERIFY(!QFileInfo::exists(RunStore::checkpointPath(stopped.folder)));
+        QVERIFY2(train->statusText().startsWith(QStringLiteral("Stopped after 0 of 20 epochs")), qPrintable(train->statusText()));
+        QVERIFY2(!train->statusText().contains(QStringLiteral("Resume")), qPrintable(train->statusText()));
     }
 
     // A run whose process died ("running" on disk, nobody holds its lock) is continued from

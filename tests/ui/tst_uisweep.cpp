@@ -18,6 +18,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QLocale>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -120,7 +121,8 @@ private Q_SLOTS:
         QVERIFY(page.gridText().contains(QStringLiteral("10, 20, 50, 100, 200, 500, 1000")));
         QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->rowCount(), 14);
         QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->value(), 20);
-        QCOMPARE(page.findChild<QComboBox *>(QStringLiteral("sweepMetric"))->currentText(), QStringLiteral("test_error"));
+        QCOMPARE(page.findChild<QComboBox *>(QStringLiteral("sweepMetric"))->currentData().toString(), QStringLiteral("test_error"));
+        QCOMPARE(page.findChild<QComboBox *>(QStringLiteral("sweepMetric"))->currentText(), QStringLiteral("Test error (%)"));
         QVERIFY(page.findChild<QPushButton *>(QStringLiteral("sweepStart"))->isEnabled());
         // Lowering the epochs is a quick look at the same grid.
         page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->setValue(2);
@@ -240,7 +242,7 @@ private Q_SLOTS:
         QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->item(3, page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"))->columnCount() - 2)->text(), QStringLiteral("finished"));
 
         // A test-error sweep is drawn beside train error by default (dashed), each line its own metric's summary.
-        QCOMPARE(page.findChild<QComboBox *>(QStringLiteral("sweepComparison"))->currentText(), QStringLiteral("train_error"));
+        QCOMPARE(page.findChild<QComboBox *>(QStringLiteral("sweepComparison"))->currentData().toString(), QStringLiteral("train_error"));
         QCOMPARE(page.chart()->seriesNames(), (QStringList{QStringLiteral("Test error (%)"), QStringLiteral("Train error (%)")}));
         compareWithSummary(page, QStringLiteral("test_error"), QStringLiteral("Test error (%)"), -1);
         compareWithSummary(page, QStringLiteral("train_error"), QStringLiteral("Train error (%)"), -1);
@@ -260,7 +262,7 @@ private Q_SLOTS:
         QVERIFY(qAbs(page.chart()->stdValues(names.first()).first() - qAbs(a - b) / std::sqrt(2.0)) < 1e-9);
 
         // Another metric re-plots the same runs.
-        page.findChild<QComboBox *>(QStringLiteral("sweepMetric"))->setCurrentText(QStringLiteral("train_accuracy"));
+        page.findChild<QComboBox *>(QStringLiteral("sweepMetric"))->setCurrentText(QStringLiteral("Train accuracy (%)"));
         compareWithSummary(page, QStringLiteral("train_accuracy"), page.chart()->seriesNames().first(), -1);
         QVERIFY(qAbs(page.chart()->meanPoints(page.chart()->seriesNames().first()).first().y()
                      - (records[0].trainAccuracy + records[1].trainAccuracy) / 2) < 1e-9);
@@ -323,6 +325,38 @@ private Q_SLOTS:
             for (double s : page.chart()->stdValues(name))
                 QCOMPARE(s, 0.0);   // one seed: no spread
         }
+
+        // Words, not record keys: the table's headers and both metric choosers.
+        auto *table = page.findChild<QTableWidget *>(QStringLiteral("sweepRuns"));
+        auto *metric = page.findChild<QComboBox *>(QStringLiteral("sweepMetric"));
+        auto *comparison = page.findChild<QComboBox *>(QStringLiteral("sweepComparison"));
+        const auto headers = [table] {
+            QStringList h;
+            for (int c = 0; c < table->columnCount(); ++c)
+                h << table->horizontalHeaderItem(c)->text();
+            return h;
+        };
+        QCOMPARE(headers(), (QStringList{QStringLiteral("#"), QStringLiteral("Width"), QStringLiteral("Learning rate"), QStringLiteral("Seed"),
+                                         QStringLiteral("Status"), QStringLiteral("Test error (%)")}));
+        QCOMPARE(metric->count(), int(Sweep::metricNames().size()));
+        for (QComboBox *box : {metric, comparison})
+            for (int i = 0; i < box->count(); ++i)
+                QVERIFY2(!box->itemText(i).contains(u'_'), qPrintable(box->itemText(i)));
+        QVERIFY2(!page.gridText().contains(QStringLiteral("test_error")), qPrintable(page.gridText()));
+        // The chosen words still pick the metric: the chart and the table's last column follow.
+        const int loss = metric->findText(QStringLiteral("Final train loss"));
+        QVERIFY(loss >= 0);
+        metric->setCurrentIndex(loss);
+        QCOMPARE(metric->currentData().toString(), QStringLiteral("final_train_loss"));
+        for (int g = 0; g < 2; ++g)
+            compareWithSummary(page, QStringLiteral("final_train_loss"), page.chart()->seriesNames()[g], g);
+        QCOMPARE(headers().last(), QStringLiteral("Final train loss"));
+        for (const QString &h : headers())
+            QVERIFY2(!h.contains(u'_'), qPrintable(h));
+        const QVector<RunRecord> records = page.records();
+        for (int row = 0; row < table->rowCount(); ++row)
+            QCOMPARE(table->item(row, table->columnCount() - 1)->text(),
+                     QLocale().toString(Sweep::metricOf(records[row], QStringLiteral("final_train_loss")), 'f', 3));
     }
 
     void stopEndsPromptlyAndKeepsFinishedRuns()

@@ -99,7 +99,7 @@ void SweepChart::appendLines(const QVector<SweepCell> &cells, const QString &met
         const QString what = m_comparisonMetric.isEmpty() ? QString() : metricTitle(metric);
         if (twoAxes)
             // Worded like the runs' names: "learning rate 0.01".
-            line.name = QString(m_sweep.axes[1].parameter).replace(u'_', u' ') + u' ' + group
+            line.name = parameterTitle(m_sweep.axes[1].parameter) + u' ' + group
                         + (what.isEmpty() ? QString() : QStringLiteral(" · ") + what);
         else
             line.name = !what.isEmpty() ? what : m_sweep.seeds > 1 ? tr("mean ± std") : metricTitle(metric);   // one seed: no ± to speak of
@@ -185,6 +185,11 @@ QString SweepChart::metricTitle(const QString &metric)
     return metric;
 }
 
+QString SweepChart::parameterTitle(const QString &parameter)
+{
+    return QString(parameter).replace(u'_', u' ');
+}
+
 void SweepChart::rebuild()
 {
     m_chart->removeAllSeries();
@@ -193,7 +198,7 @@ void SweepChart::rebuild()
         delete axis;
     }
 
-    const QString xName = m_hasSweep ? m_sweep.axes[0].parameter : tr("axis");
+    const QString xName = m_hasSweep ? parameterTitle(m_sweep.axes[0].parameter) : tr("axis");
     const int seeds = m_hasSweep ? m_sweep.seeds : 0;
     const QString metrics = m_comparisonMetric.isEmpty()
                                 ? metricTitle(m_metric).toLower()

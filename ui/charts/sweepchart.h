@@ -53,6 +53,11 @@ public:
     /** The std of each point of meanPoints(name). */
     QVector<double> stdValues(const QString &name) const;
 
+    /** A metric's words for the reader ("Test error (%)" for test_error); the key elsewhere. */
+    static QString metricTitle(const QString &metric);
+    /** A sweep parameter worded like the runs' names: "learning rate" for learning_rate. */
+    static QString parameterTitle(const QString &parameter);
+
 public Q_SLOTS:
     void setXLogScale(bool log);
 
@@ -75,7 +80,6 @@ private:
     void rebuild();
     void appendLines(const QVector<SweepCell> &cells, const QString &metric, bool comparison);
     double xOf(const QString &value) const;
-    static QString metricTitle(const QString &metric);
 
     QChart *m_chart;
     QChartView *m_view;

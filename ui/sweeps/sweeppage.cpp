@@ -36,6 +36,14 @@ QString builtInPath(const QString &name)
     return QStringLiteral(":/sweeps/") + name + QStringLiteral(".json");
 }
 
+// "learning rate" -> "Learning rate" for a column header.
+QString capitalised(QString text)
+{
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
+}
+
 } // namespace
 
 SweepPage::SweepPage(QWidget *parent) : QWidget(parent), m_estimate(std::make_unique<SweepTimeEstimate>())
@@ -93,11 +101,14 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent), m_estimate(std::make_un
     m_metric = new QComboBox(this);
 
     m_metric->setObjectName(QStringLiteral("sweepMetric"));
-    m_metric->addItems(Sweep::metricNames());
     m_comparison = new QComboBox(this);
     m_comparison->setObjectName(QStringLiteral("sweepComparison"));
     m_comparison->addItem(tr("none"));
-    m_comparison->addItems(Sweep::metricNames());
+    // Words for the reader, the record's key (summaries, Sweep::metricOf) as item data.
+    for (const QString &metric : Sweep::metricNames()) {
+        m_metric->addItem(SweepChart::metricTitle(metric), metric);
+        m_comparison->addItem(SweepChart::metricTitle(metric), metric);
+    }
     m_comparison->setToolTip(tr("A second metric, dashed, on the same axes: test error beside train error shows "
                                 "where a bigger network starts to overfit"));
     m_logX = new QCheckBox(tr("Log x axis"), this);
@@ -166,7 +177,7 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent), m_estimate(std::make_un
     });
     connect(m_start, &QPushButton::clicked, this, &SweepPage::start);
     connect(m_stop, &QPushButton::clicked, this, &SweepPage::stop);
-    connect(m_metric, &QComboBox::currentTextChanged, this, [this] {
+    connect(m_metric, &QComboBox::currentIndexChanged, this, [this] {
         updateChart();
         fillTable();
     });
@@ -267,7 +278,7 @@ bool SweepPage::loadSummary(const QString &path)
     m_currentIndex = qMax(0, m_total - 1);
     {
         QSignalBlocker blockMetric(m_metric);
-        m_metric->setCurrentText(summary.sweep.metric);
+        m_metric->setCurrentIndex(qMax(0, m_metric->findData(summary.sweep.metric)));
     }
     m_grid->setText(tr("<b>Summary</b> %1: %2 of %3 planned runs of sweep %4 (%5 records read from their run folders)")
                         .arg(QDir::toNativeSeparators(path).toHtmlEscaped())
@@ -324,12 +335,12 @@ bool SweepPage::load(const QString &path)
     }
     {
         QSignalBlocker blockMetric(m_metric);
-        m_metric->setCurrentText(m_loadedSweep.metric);
+        m_metric->setCurrentIndex(qMax(0, m_metric->findData(m_loadedSweep.metric)));
         // Test error is read against train error (over- and under-fitting); other metrics alone.
         QSignalBlocker blockComparison(m_comparison);
         const QString partner = m_loadedSweep.metric == u"test_error" ? QStringLiteral("train_error")
                               : m_loadedSweep.metric == u"test_accuracy" ? QStringLiteral("train_accuracy") : QString();
-        m_comparison->setCurrentIndex(partner.isEmpty() ? 0 : m_comparison->findText(partner));
+        m_comparison->setCurrentIndex(partner.isEmpty() ? 0 : qMax(0, m_comparison->findData(partner)));
     }
     // A new sweep starts with its axis's own log default; the user may flip it afterwards.
     m_keepLog = false;
@@ -391,7 +402,7 @@ void SweepPage::showGrid()
     }();
     m_grid->setText(tr("<b>%1</b>: <b>%2 runs</b> (%3), one after another%4<br>Base: %5 · seeds from %6 · metric %7")
                         .arg(s.name.toHtmlEscaped()).arg(runs).arg(counts.join(QStringLiteral(" × ")), axesHtml, base)
-                        .arg(c.seed).arg(s.metric));
+                        .arg(c.seed).arg(SweepChart::metricTitle(s.metric).toLower()));
     const bool log = m_logX->isChecked();
     m_chart->setSweep(s);
     if (m_keepLog)
@@ -512,8 +523,8 @@ void SweepPage::updateButtons()
 
 void SweepPage::updateChart()
 {
-    const QString metric = m_metric->currentText();
-    const QString comparison = m_comparison->currentIndex() > 0 ? m_comparison->currentText() : QString();
+    const QString metric = m_metric->currentData().toString();
+    const QString comparison = m_comparison->currentData().toString();   // "none" has no key
     m_chart->setCells(Sweep::summarize(m_points, m_records, metric), metric,
                       comparison.isEmpty() || comparison == metric ? QVector<SweepCell>()
                                                                    : Sweep::summarize(m_points, m_records, comparison),
@@ -525,8 +536,8 @@ void SweepPage::fillTable()
     const Sweep &s = isRunning() || m_currentIndex >= 0 ? m_running : m_loadedSweep;
     QStringList headers{tr("#")};
     for (const SweepAxis &a : s.axes)
-        headers << a.parameter;
-    headers << tr("seed") << tr("status") << m_metric->currentText();
+        headers << capitalised(SweepChart::parameterTitle(a.parameter));
+    headers << tr("Seed") << tr("Status") << m_metric->currentText();
     m_table->clear();
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
@@ -560,7 +571,7 @@ void SweepPage::setRow(int index, const QString &status, const RunRecord *record
     m_table->setItem(index, columns - 2, statusItem);
     QString value;
     if (record && record->status == RunStatus::Finished)
-        value = QLocale().toString(Sweep::metricOf(*record, m_metric->currentText()), 'f', 3);
+        value = QLocale().toString(Sweep::metricOf(*record, m_metric->currentData().toString()), 'f', 3);
     m_table->setItem(index, columns - 1, new QTableWidgetItem(value));
 }
 
