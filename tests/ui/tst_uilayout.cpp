@@ -8,6 +8,7 @@
 #include "ui/charts/chartwidget.h"
 #include "ui/charts/testerrorchart.h"
 #include "ui/mainwindow.h"
+#include "ui/runs/runspage.h"
 #include "ui/train/trainpage.h"
 #include "core/experiment/runrecord.h"
 #include "core/experiment/runstore.h"
@@ -248,6 +249,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.trainPage()->runFolder(), m_runFolder);   // the stored run is on the Train page
         QCOMPARE(qobject_cast<CanvasPage *>(window.canvasPage())->modelCount(), 2);
+        window.runsPage()->selectRuns({m_runFolder});   // the overlays show it, with its legend
         auto *pages = window.findChild<QTabWidget *>(QStringLiteral("pageTabs"));
         QVERIFY(pages);
         QStringList problems;
