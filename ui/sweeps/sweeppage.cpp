@@ -381,7 +381,7 @@ void SweepPage::showGrid()
     for (const SweepAxis &a : s.axes) {
         counts << QString::number(a.values.size());
         axesHtml += tr("<br>Axis <b>%1</b>%2: %3")
-                        .arg(a.parameter.toHtmlEscaped(), a.logScale ? tr(" (log)") : QString(),
+                        .arg(SweepChart::parameterTitle(a.parameter).toHtmlEscaped(), a.logScale ? tr(" (log)") : QString(),
                              a.values.join(QStringLiteral(", ")).toHtmlEscaped());
     }
     counts << (s.seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(s.seeds));
