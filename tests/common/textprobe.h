@@ -90,7 +90,10 @@ private:
     mutable Engine m_engine;
 };
 
-/** The texts of `texts` whose box is not inside `bounds` (half a pixel of tolerance), or that are elided. */
+/**
+ * The texts of `texts` whose box is not inside `bounds` (half a pixel of tolerance), or that
+ * are elided ("…" or "...").
+ */
 inline QStringList problems(const QList<Text> &texts, const QSize &bounds)
 {
     QStringList out;
@@ -101,7 +104,8 @@ inline QStringList problems(const QList<Text> &texts, const QSize &bounds)
                        .arg(t.text).arg(t.rect.x(), 0, 'f', 1).arg(t.rect.y(), 0, 'f', 1)
                        .arg(t.rect.width(), 0, 'f', 1).arg(t.rect.height(), 0, 'f', 1)
                        .arg(bounds.width()).arg(bounds.height());
-        if (t.text.contains(QChar(0x2026)))
+        // Qt elides with "…", Qt Charts' legend and axis labels with three ASCII dots.
+        if (t.text.contains(QChar(0x2026)) || t.text.contains(QLatin1String("...")))
             out << QStringLiteral("\"%1\" is elided").arg(t.text);
     }
     return out;

@@ -35,6 +35,7 @@
 #include <QChartView>
 #include <QFile>
 #include <QPainter>
+#include <QSet>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -415,6 +416,81 @@ private Q_SLOTS:
         overlay.setRuns({makeRecord(QStringLiteral("a"), 3, 95.0)});
         overlay.refreshNow();
         QVERIFY2(!chart->title().contains(QStringLiteral("select")), qPrintable(chart->title()));
+    }
+
+    // The overlay's legend names every run and the settings that tell them apart, never cut
+    // with "...": in an export at each size (compact labels when the full ones would not fit)
+    // and on screen at the size of one Runs-page overlay; the screen keeps its labels after.
+    void overlayLegendKeepsRunsApart_data()
+    {
+        QTest::addColumn<int>("runs");
+        QTest::addColumn<QSize>("size");
+        for (int runs : {2, 4, 8})
+            for (const QSize &size : {QSize(800, 500), QSize(1600, 1000), QSize(3000, 2000)})
+                QTest::addRow("%d runs %dx%d", runs, size.width(), size.height()) << runs << size;
+    }
+
+    void overlayLegendKeepsRunsApart()
+    {
+        QFETCH(int, runs);
+        QFETCH(QSize, size);
+        // Runs of one design that differ only in their batch size: the label must keep it.
+        QVector<RunRecord> records;
+        for (int i = 0; i < runs; ++i) {
+            RunRecord r = makeRecord(QStringLiteral("2_HL_NN_v1"), 4, 94.0 + 0.3 * i);
+            r.config.batchSize = 10 * (i + 1);
+            r.id += QString::number(i);
+            records.append(r);
+        }
+        QWidget window;
+        auto *layout = new QVBoxLayout(&window);
+        auto *overlay = new OverlayChart(OverlayChart::Metric::TestAccuracy);
+        layout->addWidget(overlay);
+        overlay->setRuns(records);
+        window.resize(500, 330);   // one of the Runs page's two overlays at 1024×700
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::qWait(150);
+
+        auto checkLegend = [&](const QList<TextProbe::Text> &texts, const QSize &bounds, const QString &where) {
+            const QStringList problems = TextProbe::problems(texts, bounds);
+            QVERIFY2(problems.isEmpty(), qPrintable(where + u": " + problems.join(QStringLiteral("; "))));
+            QSet<QString> seen;
+            for (int i = 0; i < runs; ++i) {
+                const QString batch = QStringLiteral("batch %1").arg(10 * (i + 1));
+                for (const TextProbe::Text &t : texts)
+                    if (t.text.startsWith(QStringLiteral("2_HL_NN_v1")) && t.text.contains(batch))
+                        seen.insert(batch);
+            }
+            QVERIFY2(seen.size() == runs, qPrintable(QStringLiteral("%1: the legend tells %2 of %3 runs apart").arg(where).arg(seen.size()).arg(runs)));
+        };
+
+        // On screen.
+        TextProbe::Device screen(overlay->size());
+        overlay->render(&screen);
+        checkLegend(screen.texts(), overlay->size(), QStringLiteral("on screen"));
+        if (QTest::currentTestFailed())
+            return;
+        const QStringList shownLabels = overlay->legendLabels();
+        const QImage onScreen = overlay->grab().toImage();
+
+        // Exported.
+        TextProbe::Device probe(size);
+        {
+            QPainter painter(&probe);
+            overlay->renderTo(painter, size);
+        }
+        checkLegend(probe.texts(), size, QStringLiteral("exported"));
+        if (QTest::currentTestFailed())
+            return;
+        if (qEnvironmentVariableIsSet("LAB_SAVE_OVERLAY"))
+            overlay->renderImage(size).save(QStringLiteral("/tmp/overlay-%1-%2.png").arg(runs).arg(size.width()));
+
+        // The screen is as before: same labels, same pixels.
+        QCOMPARE(overlay->legendLabels(), shownLabels);
+        QCOMPARE(overlay->grab().toImage(), onScreen);
+        // The series keep the full label (what the Runs page and tests name them by).
+        QVERIFY(overlay->seriesNames().first().contains(QStringLiteral("relu")));
     }
 
     void badPathSaysWhichFile()

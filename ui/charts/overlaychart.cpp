@@ -2,6 +2,10 @@
 
 #include <QActionGroup>
 #include <QChart>
+#include <QFontMetricsF>
+#include <QGraphicsLayout>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMenu>
 
@@ -29,6 +33,20 @@ bool isAccuracy(OverlayChart::Metric m)
 {
     return m == OverlayChart::Metric::TestAccuracy || m == OverlayChart::Metric::TrainAccuracy;
 }
+
+QString runName(const RunRecord &r)
+{
+    return r.modelType.isEmpty() ? r.id : r.modelType;
+}
+
+/** The settings of runLabel() one by one: design, epochs, batch, optimizer and lr. */
+QStringList settingParts(const RunRecord &r)
+{
+    // RunRecord::summary() is "design, N ep, batch B, optimizer lr": one format for both.
+    const QString summary = r.summary();
+    const QStringList parts = summary.split(QStringLiteral(", "));
+    return parts.size() == 4 ? parts : QStringList{summary};
+}
 } // namespace
 
 OverlayChart::OverlayChart(Metric metric, QWidget *parent)
@@ -36,6 +54,9 @@ OverlayChart::OverlayChart(Metric metric, QWidget *parent)
       m_metric(metric)
 {
     setMetric(metric);
+    // The legend's labels follow the chart's size: on screen and for every export size
+    // (ChartWidget lays the chart out there and back, so the screen is unchanged after).
+    connect(chart(), &QGraphicsWidget::geometryChanged, this, &OverlayChart::fitLegend);
 }
 
 QString OverlayChart::metricName(Metric metric)
@@ -51,7 +72,90 @@ QString OverlayChart::metricName(Metric metric)
 
 QString OverlayChart::runLabel(const RunRecord &r)
 {
-    return QStringLiteral("%1 (%2)").arg(r.modelType.isEmpty() ? r.id : r.modelType, r.summary());
+    return QStringLiteral("%1 (%2)").arg(runName(r), r.summary());
+}
+
+QStringList OverlayChart::legendLabels() const
+{
+    QStringList labels;
+    for (QLineSeries *series : m_series)
+        for (QLegendMarker *marker : chart()->legend()->markers(series))
+            labels << marker->label();
+    return labels;
+}
+
+void OverlayChart::fitLegend()
+{
+    QChart *c = chart();
+    const int n = qMin(m_runs.size(), m_series.size());
+    if (n == 0)
+        return;
+    QStringList full, compact;
+    // Only the settings in which the runs differ tell them apart; the name says the rest.
+    QVector<QStringList> parts;
+    for (int i = 0; i < n; ++i)
+        parts.append(settingParts(m_runs.at(i)));
+    QStringList names;
+    for (int i = 0; i < n; ++i) {
+        const RunRecord &r = m_runs.at(i);
+        full << runLabel(r);
+        names << runName(r);
+        QStringList differing;
+        for (int k = 0; k < parts.at(i).size(); ++k)
+            for (int j = 0; j < n; ++j)
+                if (parts.at(j).at(k) != parts.at(i).at(k)) {
+                    differing << parts.at(i).at(k);
+                    break;
+                }
+        compact << (differing.isEmpty() ? runName(r) : QStringLiteral("%1 (%2)").arg(runName(r), differing.join(QStringLiteral(", "))));
+    }
+    // Same name and same settings (two seeds): the run's id tells them apart.
+    for (int i = 0; i < n; ++i)
+        if (compact.count(compact.at(i)) > 1 && names.count(names.at(i)) > 1)
+            compact[i] = QStringLiteral("%1 (%2)").arg(compact.at(i), m_runs.at(i).id);
+
+    // Qt Charts lays the legend below the plot in one row and cuts labels with "..." when the
+    // row is too long. Measured as Qt does (legend font, marker square, spacing and margins),
+    // with room to spare so the estimate never falls short of Qt's.
+    const QFontMetricsF fm(c->legend()->font());
+    const qreal itemExtra = 2 * fm.height() + 16;
+    const qreal width = c->size().width() - c->margins().left() - c->margins().right() - 16;
+    auto rowWidth = [&](const QStringList &labels) {
+        qreal w = 0;
+        for (const QString &l : labels)
+            w += fm.horizontalAdvance(l) + itemExtra;
+        return w;
+    };
+    auto longest = [&](const QStringList &labels) {
+        qreal w = 0;
+        for (const QString &l : labels)
+            w = qMax(w, fm.horizontalAdvance(l) + itemExtra);
+        return w;
+    };
+    QStringList labels = full;
+    Qt::Alignment side = Qt::AlignBottom;
+    if (rowWidth(full) > width) {
+        labels = compact;
+        // Still too long for one row: one run per line beside the plot, if that leaves the
+        // plot at least half the width.
+        if (rowWidth(compact) > width && longest(compact) <= 0.5 * width)
+            side = Qt::AlignRight;
+    }
+    if (c->legend()->alignment() != side)
+        c->legend()->setAlignment(side);
+    bool changed = false;
+    for (int i = 0; i < n; ++i)
+        for (QLegendMarker *marker : c->legend()->markers(m_series.at(i)))
+            if (marker->label() != labels.at(i)) {
+                marker->setLabel(labels.at(i));
+                changed = true;
+            }
+    // A new label is laid out (and cut to its room) only when the legend lays out again, which
+    // an export at the same legend size would not do before it paints: now.
+    if (changed && c->legend()->layout()) {
+        c->legend()->layout()->invalidate();
+        c->legend()->layout()->activate();
+    }
 }
 
 void OverlayChart::setMetric(Metric metric)
@@ -116,6 +220,7 @@ void OverlayChart::refresh()
         setYRange(std::floor(qMax(0.0, lo - 1)), qMin(100.0, std::ceil(hi + 0.5)));
     else
         setYRange(0, hi * 1.08);
+    fitLegend();
 }
 
 } // namespace lab
