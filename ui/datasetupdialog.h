@@ -7,6 +7,7 @@ class QFileDialog;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QCheckBox;
 class QPushButton;
 QT_END_NAMESPACE
 
@@ -40,6 +41,18 @@ public:
     /** The folder that now holds the data (valid after accept()). */
     QString folder() const { return m_folder; }
 
+    /**
+     * Offers, under the message, to train the quick-99 preset as soon as the data is there
+     * (checked by default): on first start, the one-click 99% model is the first thing offered.
+     */
+    void setOfferQuick99(bool offer);
+    /** The offer is shown and still checked. */
+    bool trainQuick99() const;
+
+public Q_SLOTS:
+    /** Accepts `folder` if it holds the four MNIST files, else says so and stays open. */
+    void useFolder(const QString &folder);
+
 private:
     void chooseAndAccept();
     void startDownload();
@@ -55,6 +68,7 @@ private:
     QPushButton *m_choose;
     QPushButton *m_download;
     QPushButton *m_cancel;
+    QCheckBox *m_quick99;
 };
 
 } // namespace lab

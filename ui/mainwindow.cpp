@@ -1,5 +1,7 @@
 #include "ui/mainwindow.h"
 
+#include "core/experiment/preset.h"
+
 #include "ui/aboutdialog.h"
 #include "ui/canvas/canvaspage.h"
 #include "ui/appsettings.h"
@@ -275,15 +277,20 @@ void MainWindow::dataFolderChanged()
         m_design->setTrainCount(count);
 }
 
-void MainWindow::ensureData()
+void MainWindow::ensureData(bool offerQuick99)
 {
     if (Dataset::looksComplete(dataFolder()))
         return;
     DataSetupDialog dialog(dataFolder(), DataLocator::userDataFolder(), this);
+    dialog.setOfferQuick99(offerQuick99);
     if (dialog.exec() == QDialog::Accepted && !dialog.folder().isEmpty()) {
         m_settings->setDataFolder(dialog.folder());
         dataFolderChanged();
         statusBar()->showMessage(tr("Data: %1").arg(QDir::toNativeSeparators(dialog.folder())), 10000);
+        if (dialog.trainQuick99()) {
+            m_design->applyPreset(Preset::find(QStringLiteral("quick-99")));
+            startTraining();
+        }
     }
 }
 

@@ -44,8 +44,11 @@ public:
 public Q_SLOTS:
     /** Starts a run with the Design page's spec and config. */
     void startTraining();
-    /** On first start without data: asks for a folder or downloads MNIST. */
-    void ensureData();
+    /**
+     * On first start without data: asks for a folder or downloads MNIST. With `offerQuick99`
+     * the dialog also offers to train the quick-99 preset once the data is there.
+     */
+    void ensureData(bool offerQuick99 = false);
     /** Tells the pages that depend on the data folder (sweeps, the Design page's estimate). */
     void dataFolderChanged();
     void chooseDataFolder();

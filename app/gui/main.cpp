@@ -68,8 +68,9 @@ int main(int argc, char *argv[])
     }
     window.show();
     // After the window is up: offer to choose or download MNIST when none is found.
+    // On a first start that is all the user asked for, the data dialog also offers the one-click 99% model.
     QTimer::singleShot(0, &window, [&window, train = parser.isSet(trainOption)] {
-        window.ensureData();
+        window.ensureData(/*offerQuick99=*/!train);
         if (train)
             window.startTraining();
     });

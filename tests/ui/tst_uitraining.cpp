@@ -45,6 +45,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -501,6 +502,54 @@ private Q_SLOTS:
         const QString expected = QFileInfo(DataLocator::userDataFolder()).isDir() ? DataLocator::userDataFolder() : QDir::homePath();
         QCOMPARE(DataSetupDialog::startFolder(missing), expected);
         QVERIFY(DataSetupDialog::startFolder(missing) != QDir::currentPath());
+    }
+
+    // First start without data: the data dialog offers the one-click 99% model (checked), and
+    // once a folder with MNIST is given the window loads quick-99 and trains it. Started with
+    // the offer unticked, the window only takes the folder. Without the offer, none is shown.
+    void firstStartOffersQuick99()
+    {
+        for (const bool keepOffer : {true, false}) {
+            QTemporaryDir empty;
+            {
+                AppSettings settings;
+                settings.setDataFolder(empty.path());
+                settings.setRunsFolder(m_runs.path());
+            }
+            MainWindow window;
+            window.show();
+            bool offerShown = false;
+            QTimer::singleShot(0, &window, [&] {
+                auto *dialog = qobject_cast<DataSetupDialog *>(QApplication::activeModalWidget());
+                QVERIFY(dialog);
+                auto *offer = dialog->findChild<QCheckBox *>(QStringLiteral("quick99Offer"));
+                offerShown = offer && !offer->isHidden() && offer->isChecked();
+                if (offer)
+                    offer->setChecked(keepOffer);
+                dialog->useFolder(m_data.path());
+            });
+            QSignalSpy batches(window.trainPage()->session(), &RunSession::batches);
+            QSignalSpy ended(window.trainPage(), &TrainPage::runEnded);
+            window.ensureData(/*offerQuick99=*/true);
+            QVERIFY(offerShown);
+            QCOMPARE(window.dataFolder(), m_data.path());
+            if (keepOffer) {
+                QCOMPARE(window.designPage()->spec().name, QStringLiteral("quick-99"));
+                QCOMPARE(window.designPage()->config().batchSize, 256);
+                QVERIFY(window.trainPage()->isRunning());
+                QTRY_VERIFY_WITH_TIMEOUT(batches.count() > 0, 30000);
+                if (window.trainPage()->isRunning())
+                    window.trainPage()->stop();
+                QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 30000);
+            } else {
+                QVERIFY(!window.trainPage()->isRunning());
+                QCOMPARE(ended.count(), 0);
+            }
+        }
+        // Asked from Train (or `--train`): the dialog does not offer a second run.
+        DataSetupDialog dialog(QStringLiteral("/nonexistent"), QStringLiteral("/nonexistent"));
+        QVERIFY(dialog.findChild<QCheckBox *>(QStringLiteral("quick99Offer"))->isHidden());
+        QVERIFY(!dialog.trainQuick99());
     }
 
     void staleRunIsDropped()
