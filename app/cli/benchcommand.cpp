@@ -188,7 +188,8 @@ int timeToAccuracyBench(const QString &dataFolder, const QString &peer, int thre
         lab::TrainConfig config = preset.config;
         config.seed = quint64(seed);
         config.threads = threads;
-        const lab::TrainHistory run = lab::Trainer(preset.spec, config, lab::Dataset::load(dataFolder)).run(nullptr, nullptr);
+        const auto data = lab::Dataset::load(dataFolder);
+        const lab::TrainHistory run = lab::Trainer(preset.spec, config, data).run(nullptr, nullptr);
         if (run.status != lab::RunStatus::Finished)
             throw lab::LabError(QStringLiteral("quick-99, seed %1: %2").arg(seed).arg(run.statusDetail));
         labWall << run.wallSecondsTo99;
@@ -205,7 +206,8 @@ int timeToAccuracyBench(const QString &dataFolder, const QString &peer, int thre
         // One epoch of the peer's network with the peer's settings (quick-99 may be a cheaper net).
         lab::TrainConfig peerConfig = config;
         peerConfig.epochs = 1;
-        const lab::TrainHistory same = lab::Trainer(peerNet, peerConfig, lab::Dataset::load(dataFolder)).run(nullptr, nullptr);
+        // The same data: only its epoch and test-pass times are read, neither counts the load.
+        const lab::TrainHistory same = lab::Trainer(peerNet, peerConfig, data).run(nullptr, nullptr);
         const double sameEpoch = same.epochs.isEmpty() ? -1 : same.epochs.first().seconds;
         const double testPass = same.epochs.isEmpty() ? -1 : same.epochs.first().testEvalSeconds;
         labEpoch << sameEpoch;
