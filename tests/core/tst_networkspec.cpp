@@ -1,5 +1,6 @@
 // Layer-stack specs: the shorthand, JSON, and shape inference with a reason at the first bad layer.
 #include "core/common/laberror.h"
+#include "core/experiment/preset.h"
 #include "core/model/networkspec.h"
 #include "core/model/shapeinference.h"
 
@@ -9,6 +10,7 @@
 using lab::LabError;
 using lab::LayerSpec;
 using lab::NetworkSpec;
+using lab::Preset;
 using lab::ShapeReport;
 
 Q_DECLARE_METATYPE(NetworkSpec)
@@ -137,6 +139,22 @@ private Q_SLOTS:
         QVERIFY(!report.ok());
         QCOMPARE(report.errorLayer, errorLayer);
         QVERIFY2(report.error.contains(expected), qPrintable(report.error));
+    }
+
+    // A preset is one click in the GUI and one flag in the CLI: a typo in its JSON (a layer
+    // stack that does not fit 28x28, an out-of-range setting) would only show when someone
+    // clicks it, so every built-in one is checked here.
+    void everyPresetIsATrainableDesign()
+    {
+        QVERIFY(Preset::all().size() >= 17);   // 14 blog runs + the lab's own
+        for (const Preset &preset : Preset::all()) {
+            const ShapeReport report = ShapeReport::infer(preset.spec);
+            QVERIFY2(report.ok(), qPrintable(preset.name + QStringLiteral(": ") + report.error));
+            QCOMPARE(report.layers.last().output.elements(), qint64(10));
+            const QStringList problems = preset.config.validate();
+            QVERIFY2(problems.isEmpty(), qPrintable(preset.name + QStringLiteral(": ") + problems.join(QStringLiteral("; "))));
+            QVERIFY2(!preset.description.isEmpty(), qPrintable(preset.name));
+        }
     }
 };
 
