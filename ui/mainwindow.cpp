@@ -27,6 +27,7 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
@@ -201,11 +202,21 @@ ChartWidget *MainWindow::chartToExport() const
     return best;
 }
 
+QSize MainWindow::firstStartSize() const
+{
+    // Roomy where the screen allows, never larger than it: on a 1366x768 laptop (or a
+    // 1024x700 one) a 1280x820 window would open with its Hyperparameters panel and
+    // status bar off screen. The layouts' minimum still wins on a smaller screen.
+    const QSize roomy(1280, 820);
+    const QScreen *screen = this->screen();
+    return screen ? roomy.boundedTo(screen->availableGeometry().size()) : roomy;
+}
+
 void MainWindow::readSettings()
 {
     const QByteArray geometry = m_settings->windowGeometry();
     if (geometry.isEmpty())
-        resize(1280, 820);
+        resize(firstStartSize());
     else
         restoreGeometry(geometry);
     restoreState(m_settings->windowState());

@@ -60,6 +60,8 @@ protected:
 
 private:
     void buildMenus();
+    /** The window's size before any was saved: 1280x820, or the screen's available area if smaller. */
+    QSize firstStartSize() const;
     void readSettings();
     void writeSettings();
     void useRunModel(const QString &runFolder, bool switchTab);

@@ -27,6 +27,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QTabBar>
 #include <QTabWidget>
@@ -310,6 +311,25 @@ private Q_SLOTS:
         for (int i = 0; i < rects.size(); ++i)
             for (int j = i + 1; j < rects.size(); ++j)
                 QVERIFY2(!rects.at(i).intersects(rects.at(j)), qPrintable(QStringLiteral("labels %1 and %2 overlap").arg(i).arg(j)));
+    }
+
+    // First start, before any window size was saved: the window opens no larger than the
+    // screen's free area (only the layouts' minimum may ask for more), so no panel or
+    // status bar starts off screen on a small laptop. The offscreen screen is 800x600.
+    void firstStartWindowFitsTheScreen()
+    {
+        AppSettings().setWindowGeometry(QByteArray());
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QSize available = window.screen()->availableGeometry().size();
+        const QSize minimum = window.minimumSizeHint();
+        QVERIFY2(available.width() < 1280 && available.height() < 820, "the test needs a screen smaller than the roomy default");
+        QVERIFY2(window.width() <= qMax(available.width(), minimum.width())
+                     && window.height() <= qMax(available.height(), minimum.height()),
+                 qPrintable(QStringLiteral("window %1x%2 on a %3x%4 screen (minimum %5x%6)")
+                                .arg(window.width()).arg(window.height()).arg(available.width()).arg(available.height())
+                                .arg(minimum.width()).arg(minimum.height())));
     }
 };
 
