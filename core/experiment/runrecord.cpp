@@ -50,14 +50,16 @@ RunStatus runStatusFromName(const QString &name)
 
 QString RunRecord::summary() const
 {
+    return summaryParts().join(QStringLiteral(", "));
+}
+
+QStringList RunRecord::summaryParts() const
+{
     QString design = spec.shorthand();
     if (design.isEmpty())
         design = QStringLiteral("%1 layers").arg(spec.layers.size());
-    return QStringLiteral("%1, %2 ep, batch %3, %4 %5")
-        .arg(design)
-        .arg(config.epochs)
-        .arg(config.batchSize)
-        .arg(TrainConfig::optimizerName(config.optimizer), formatLr(config.learningRate));
+    return {design, QStringLiteral("%1 ep").arg(config.epochs), QStringLiteral("batch %1").arg(config.batchSize),
+            QStringLiteral("%1 %2").arg(TrainConfig::optimizerName(config.optimizer), formatLr(config.learningRate))};
 }
 
 QJsonObject RunRecord::toJson() const

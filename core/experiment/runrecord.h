@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 namespace lab {
@@ -48,6 +49,8 @@ struct RunRecord : TrainHistory
 
     /** Blog-style description: "784-50-50-10 relu, 10 ep, batch 50, Adam 1e-3". */
     QString summary() const;
+    /** summary()'s four parts: design, epochs, batch size, optimizer and learning rate. */
+    QStringList summaryParts() const;
 
     QJsonObject toJson() const;
     static RunRecord fromJson(const QJsonObject &json, const QString &where);

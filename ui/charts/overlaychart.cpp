@@ -38,15 +38,6 @@ QString runName(const RunRecord &r)
 {
     return r.modelType.isEmpty() ? r.id : r.modelType;
 }
-
-/** The settings of runLabel() one by one: design, epochs, batch, optimizer and lr. */
-QStringList settingParts(const RunRecord &r)
-{
-    // RunRecord::summary() is "design, N ep, batch B, optimizer lr": one format for both.
-    const QString summary = r.summary();
-    const QStringList parts = summary.split(QStringLiteral(", "));
-    return parts.size() == 4 ? parts : QStringList{summary};
-}
 } // namespace
 
 OverlayChart::OverlayChart(Metric metric, QWidget *parent)
@@ -94,7 +85,7 @@ void OverlayChart::fitLegend()
     // Only the settings in which the runs differ tell them apart; the name says the rest.
     QVector<QStringList> parts;
     for (int i = 0; i < n; ++i)
-        parts.append(settingParts(m_runs.at(i)));
+        parts.append(m_runs.at(i).summaryParts());
     QStringList names;
     for (int i = 0; i < n; ++i) {
         const RunRecord &r = m_runs.at(i);
