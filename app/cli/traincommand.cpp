@@ -32,6 +32,7 @@ void addTrainOptions(QCommandLineParser &p)
         {QStringLiteral("momentum"), QStringLiteral("SGD momentum (default 0.9)"), QStringLiteral("X")},
         {QStringLiteral("nesterov"), QStringLiteral("SGD with Nesterov momentum")},
         {QStringLiteral("weight-decay"), QStringLiteral("weight decay (L2; decoupled for AdamW)"), QStringLiteral("X")},
+        {QStringLiteral("label-smoothing"), QStringLiteral("label smoothing, 0-0.5 (training targets (1-X)*one-hot + X/10)"), QStringLiteral("X")},
         {QStringLiteral("schedule"), QStringLiteral("constant, step, cosine or onecycle"), QStringLiteral("NAME")},
         {QStringLiteral("warmup-epochs"), QStringLiteral("linear warm-up epochs"), QStringLiteral("N")},
         {QStringLiteral("augment"), QStringLiteral("random shifts, rotations and scaling of training images")},
@@ -103,6 +104,8 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
         c.nesterov = true;
     if (p.isSet(QStringLiteral("weight-decay")))
         c.weightDecay = doubleOption(p, QStringLiteral("weight-decay"));
+    if (p.isSet(QStringLiteral("label-smoothing")))
+        c.labelSmoothing = doubleOption(p, QStringLiteral("label-smoothing"));
     if (p.isSet(QStringLiteral("schedule")) && !lab::TrainConfig::scheduleFromName(p.value(QStringLiteral("schedule")), &c.schedule))
         throw LabError(QStringLiteral("--schedule: \"%1\" is unknown (expected constant, step, cosine or onecycle)").arg(p.value(QStringLiteral("schedule"))));
     if (p.isSet(QStringLiteral("warmup-epochs")))

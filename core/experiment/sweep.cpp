@@ -25,7 +25,8 @@ namespace {
 const QStringList axisParameters = {QStringLiteral("width"),      QStringLiteral("depth"),
                                     QStringLiteral("learning_rate"), QStringLiteral("batch_size"),
                                     QStringLiteral("epochs"),     QStringLiteral("activation"),
-                                    QStringLiteral("optimizer"),  QStringLiteral("weight_decay")};
+                                    QStringLiteral("optimizer"),  QStringLiteral("weight_decay"),
+                                    QStringLiteral("label_smoothing")};
 
 double toNumber(const QString &value, const QString &where)
 {
@@ -83,6 +84,8 @@ void apply(const QString &parameter, const QString &value, NetworkSpec &spec, Tr
         config.learningRate = toNumber(value, where);
     } else if (parameter == u"weight_decay") {
         config.weightDecay = toNumber(value, where);
+    } else if (parameter == u"label_smoothing") {
+        config.labelSmoothing = toNumber(value, where);
     } else if (parameter == u"batch_size") {
         config.batchSize = toWhole(value, where);
     } else if (parameter == u"epochs") {
@@ -95,7 +98,8 @@ void apply(const QString &parameter, const QString &value, NetworkSpec &spec, Tr
 
 const QStringList integerParameters = {QStringLiteral("width"), QStringLiteral("depth"), QStringLiteral("batch_size"),
                                        QStringLiteral("epochs")};
-const QStringList realParameters = {QStringLiteral("learning_rate"), QStringLiteral("weight_decay")};
+const QStringList realParameters = {QStringLiteral("learning_rate"), QStringLiteral("weight_decay"),
+                                    QStringLiteral("label_smoothing")};
 
 const SweepAxis::Distribution distributions[] = {SweepAxis::Distribution::Uniform, SweepAxis::Distribution::LogUniform,
                                                  SweepAxis::Distribution::IntLogUniform};

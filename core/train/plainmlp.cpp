@@ -34,12 +34,13 @@ void axpy(float *y, const float *x, float alpha, int n)
 } // namespace
 
 std::unique_ptr<PlainMlpPasses> PlainMlpPasses::tryCreate(const NetworkSpec &spec, const BuiltNetwork &network,
-                                                          int maxBatch)
+                                                          int maxBatch, double labelSmoothing)
 {
     if (maxBatch < 1)
         return nullptr;
     auto mlp = std::unique_ptr<PlainMlpPasses>(new PlainMlpPasses());
     mlp->m_maxBatch = maxBatch;
+    mlp->m_labelSmoothing = float(labelSmoothing);
     int features = spec.inputChannels * spec.inputHeight * spec.inputWidth;
     size_t weightLayer = 0;
     for (const LayerSpec &l : spec.layers) {
@@ -226,9 +227,13 @@ double PlainMlpPasses::forwardBackward(const float *images, const std::int64_t *
         input = layer.output.data_ptr<float>();
     }
 
-    // Cross-entropy (mean over the batch) and its gradient w.r.t. the logits: softmax - one-hot.
+    // Cross-entropy (mean over the batch) and its gradient w.r.t. the logits: softmax - target.
+    // With label smoothing ε the target is (1 - ε)·one-hot + ε/classes, and the loss
+    // -Σ target·log softmax(z) = logsumexp(z) - (1 - ε)·z[label] - (ε/classes)·Σ z.
     Layer &top = m_layers.back();
     const int classes = top.out;
+    const float onLabel = 1.0f - m_labelSmoothing;
+    const float everywhere = m_labelSmoothing / float(classes);
     const float *logits = top.output.data_ptr<float>();
     float *delta = top.delta.data_ptr<float>();
     double lossSum = 0;
@@ -244,9 +249,12 @@ double PlainMlpPasses::forwardBackward(const float *images, const std::int64_t *
         for (int c = 0; c < classes; ++c)
             sum += std::exp(z[c] - zMax);
         const int label = int(labels[b]);
-        lossSum += double(zMax + std::log(sum) - z[label]);
+        double zSum = 0;
         for (int c = 0; c < classes; ++c)
-            delta[b * classes + c] = (std::exp(z[c] - zMax) / sum - (c == label ? 1.0f : 0.0f)) / float(batch);
+            zSum += z[c];
+        lossSum += double(zMax + std::log(sum)) - double(onLabel) * z[label] - double(everywhere) * zSum;
+        for (int c = 0; c < classes; ++c)
+            delta[b * classes + c] = (std::exp(z[c] - zMax) / sum - everywhere - (c == label ? onLabel : 0.0f)) / float(batch);
     }
 
     // Backward, top layer first.

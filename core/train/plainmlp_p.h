@@ -35,12 +35,17 @@ public:
      */
     static constexpr int maxBatch = 1024;
 
-    /** The passes for `network` at up to `maxBatch` images, or null when `spec` is not a plain MLP. */
-    static std::unique_ptr<PlainMlpPasses> tryCreate(const NetworkSpec &spec, const BuiltNetwork &network, int maxBatch);
+    /**
+     * The passes for `network` at up to `maxBatch` images, or null when `spec` is not a plain
+     * MLP. `labelSmoothing` is TrainConfig::labelSmoothing (0 = plain cross-entropy).
+     */
+    static std::unique_ptr<PlainMlpPasses> tryCreate(const NetworkSpec &spec, const BuiltNetwork &network, int maxBatch,
+                                                     double labelSmoothing = 0.0);
 
     /**
      * Mean cross-entropy of `batch` (≤ maxBatch) images (in features each, normalised)
-     * against their labels; leaves d(loss)/d(parameter) in every parameter's grad().
+     * against their labels, smoothed as libtorch's cross_entropy(label_smoothing) does;
+     * leaves d(loss)/d(parameter) in every parameter's grad().
      * `correct`, when given, receives how many images the forward pass classified right.
      */
     double forwardBackward(const float *images, const std::int64_t *labels, int batch, int *correct = nullptr);
@@ -66,6 +71,7 @@ private:
 
     std::vector<Layer> m_layers;
     int m_maxBatch = 0;
+    float m_labelSmoothing = 0.0f;
 };
 
 } // namespace lab

@@ -110,6 +110,7 @@ QStringList TrainConfig::validate() const
     if (!(momentum >= 0 && momentum < 1))
         problems << QStringLiteral("momentum is %1, expected 0 to below 1").arg(momentum);
     range("weight_decay", weightDecay, 0, 1);
+    range("label_smoothing", labelSmoothing, 0, maxLabelSmoothing);
     if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1))
         problems << QStringLiteral("betas are (%1, %2), expected each 0 to below 1").arg(adamBeta1).arg(adamBeta2);
     if (threads < 0 || threads > 1024)
@@ -159,6 +160,7 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("nesterov"), nesterov},
         {QStringLiteral("betas"), QJsonArray{adamBeta1, adamBeta2}},
         {QStringLiteral("weight_decay"), weightDecay},
+        {QStringLiteral("label_smoothing"), labelSmoothing},
         {QStringLiteral("seed"), QString::number(seed)},
         {QStringLiteral("threads"), threads},
         {QStringLiteral("schedule"), scheduleName(schedule)},
@@ -210,6 +212,7 @@ TrainConfig TrainConfig::fromJson(const QJsonObject &json, const QString &where)
         c.adamBeta2 = pair[1].toDouble();
     }
     c.weightDecay = number("weight_decay", c.weightDecay);
+    c.labelSmoothing = number("label_smoothing", c.labelSmoothing);
     const QJsonValue seed = json.value(QStringLiteral("seed"));
     if (seed.isString()) {
         bool ok = false;

@@ -38,6 +38,13 @@ struct TrainConfig
     double adamBeta1 = 0.9;           ///< Adam/AdamW first-moment decay (torch's default)
     double adamBeta2 = 0.999;         ///< Adam/AdamW second-moment decay
     double weightDecay = 0.0;
+    /**
+     * Label smoothing ε: training targets become (1 − ε)·one-hot + ε/10, so the network is
+     * not pushed to ever larger logits. 0 = plain cross-entropy. Only the training loss
+     * changes; test and validation losses stay plain cross-entropy, comparable across runs.
+     */
+    double labelSmoothing = 0.0;
+    static constexpr double maxLabelSmoothing = 0.5;
     quint64 seed = 1;
     int threads = 0;                  ///< 0 = all cores
 

@@ -462,7 +462,7 @@ RunPlan Trainer::Impl::plan() const
     p.gradientEvery = std::max(1, p.batchesPerEpoch / gradientSamplesPerEpoch);
     p.schedule = std::make_unique<LrSchedule>(config, p.batchesPerEpoch);
     if (p.batchSize <= PlainMlpPasses::maxBatch)
-        p.handPasses = PlainMlpPasses::tryCreate(spec, network, p.batchSize);
+        p.handPasses = PlainMlpPasses::tryCreate(spec, network, p.batchSize, config.labelSmoothing);
     return p;
 }
 
@@ -576,7 +576,8 @@ double Trainer::Impl::trainStep(EpochState &e, const RunPlan &plan, int64_t star
     } else {
         const torch::Tensor labels = e.y.narrow(0, start, len);
         const torch::Tensor logits = network.run(x);
-        loss = torch::nn::functional::cross_entropy(logits, labels);
+        loss = torch::nn::functional::cross_entropy(
+            logits, labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing));
         lossValue = loss.item<double>();
         c10::InferenceMode inference;
         e.correct += logits.argmax(1).eq(labels).sum().item<int64_t>();

@@ -72,6 +72,27 @@ private Q_SLOTS:
                  QStringLiteral("tiny · learning rate 0.01 · seed 5"));
     }
 
+    // Label smoothing is an axis like weight decay: each point trains with its value.
+    void labelSmoothingIsAnAxis()
+    {
+        QJsonObject json = tinySweep();
+        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("label_smoothing")},
+                                                                   {QStringLiteral("values"), QJsonArray{0, 0.1}}}});
+        json.insert(QStringLiteral("seeds"), 1);
+        const QVector<SweepPoint> points = Sweep::fromJson(json, QStringLiteral("ls.json")).points();
+        QCOMPARE(points.size(), 2);
+        QCOMPARE(points[0].config.labelSmoothing, 0.0);
+        QCOMPARE(points[1].config.labelSmoothing, 0.1);
+        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("label_smoothing")},
+                                                                   {QStringLiteral("values"), QJsonArray{0.9}}}});
+        try {
+            Sweep::fromJson(json, QStringLiteral("ls.json")).points();
+            QFAIL("accepted label smoothing 0.9");
+        } catch (const LabError &e) {
+            QVERIFY2(e.message().contains(QStringLiteral("label_smoothing")), qPrintable(e.message()));
+        }
+    }
+
     void timeLeftWeighsRunsByTheirCost()
     {
         // Two narrow runs done, the widest still to come: its cost decides the time left.

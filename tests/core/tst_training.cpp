@@ -259,14 +259,17 @@ private Q_SLOTS:
         QTest::addColumn<QString>("layers");
         QTest::addColumn<QString>("activation");
         QTest::addColumn<int>("batch");
-        QTest::newRow("relu, batch 1") << "784-50-50-10" << "relu" << 1;
-        QTest::newRow("sigmoid, batch 3") << "784-20-20-20-10" << "sigmoid" << 3;
-        QTest::newRow("tanh, batch 15") << "784-30-10" << "tanh" << 15;
-        QTest::newRow("leaky relu, batch 7") << "784-40-40-10" << "leaky" << 7;
-        QTest::newRow("no hidden layer, batch 2") << "784-10" << "relu" << 2;
-        QTest::newRow("relu, batch 16 (BLAS)") << "784-50-50-10" << "relu" << 16;
-        QTest::newRow("sigmoid, batch 50 (BLAS)") << "784-30-30-10" << "sigmoid" << 50;
-        QTest::newRow("leaky relu, batch 100 (BLAS)") << "784-40-10" << "leaky" << 100;
+        QTest::addColumn<double>("smoothing");
+        QTest::newRow("relu, batch 1") << "784-50-50-10" << "relu" << 1 << 0.0;
+        QTest::newRow("sigmoid, batch 3") << "784-20-20-20-10" << "sigmoid" << 3 << 0.0;
+        QTest::newRow("tanh, batch 15") << "784-30-10" << "tanh" << 15 << 0.0;
+        QTest::newRow("leaky relu, batch 7") << "784-40-40-10" << "leaky" << 7 << 0.0;
+        QTest::newRow("no hidden layer, batch 2") << "784-10" << "relu" << 2 << 0.0;
+        QTest::newRow("relu, batch 16 (BLAS)") << "784-50-50-10" << "relu" << 16 << 0.0;
+        QTest::newRow("sigmoid, batch 50 (BLAS)") << "784-30-30-10" << "sigmoid" << 50 << 0.0;
+        QTest::newRow("leaky relu, batch 100 (BLAS)") << "784-40-10" << "leaky" << 100 << 0.0;
+        QTest::newRow("label smoothing 0.1, batch 5") << "784-50-50-10" << "relu" << 5 << 0.1;
+        QTest::newRow("label smoothing 0.3, batch 64 (BLAS)") << "784-30-10" << "tanh" << 64 << 0.3;
     }
 
     // The hand-written MLP passes (loops below batch 16, BLAS products from 16) must give autograd's loss and gradients.
@@ -275,6 +278,7 @@ private Q_SLOTS:
         QFETCH(QString, layers);
         QFETCH(QString, activation);
         QFETCH(int, batch);
+        QFETCH(double, smoothing);
         const auto data = syntheticData();
         const NetworkSpec spec = NetworkSpec::fromShorthand(layers, activation);
         torch::manual_seed(3);
@@ -283,7 +287,8 @@ private Q_SLOTS:
         Dataset::normalizeRange(data->train, 10, batch, data->norm, x.data_ptr<float>());
         const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()) + 10, {batch}, torch::kLong);
 
-        const torch::Tensor loss = torch::nn::functional::cross_entropy(net.net->forward(x), y);
+        const torch::Tensor loss = torch::nn::functional::cross_entropy(
+            net.net->forward(x), y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(smoothing));
         loss.backward();
         std::vector<torch::Tensor> expected;
         for (const torch::Tensor &p : net.net->parameters()) {
@@ -291,7 +296,7 @@ private Q_SLOTS:
             p.mutable_grad() = torch::Tensor();
         }
 
-        const auto hand = PlainMlpPasses::tryCreate(spec, net, batch);
+        const auto hand = PlainMlpPasses::tryCreate(spec, net, batch, smoothing);
         QVERIFY(hand);
         const double handLoss = hand->forwardBackward(x.data_ptr<float>(), y.data_ptr<std::int64_t>(), batch);
         QVERIFY2(qAbs(handLoss - loss.item<double>()) < 1e-5,
@@ -476,12 +481,47 @@ private Q_SLOTS:
                  qPrintable(record.statusDetail));
     }
 
+    // Label smoothing on both training paths (hand-written MLP passes, autograd for the CNN):
+    // the training loss is the smoothed one, so it cannot fall below the smoothed target's
+    // own entropy; the test loss stays plain cross-entropy and does; the net still learns.
+    void labelSmoothingShapesOnlyTheTrainingLoss_data()
+    {
+        QTest::addColumn<bool>("cnn");
+        QTest::newRow("MLP") << false;
+        QTest::newRow("CNN") << true;
+    }
+
+    void labelSmoothingShapesOnlyTheTrainingLoss()
+    {
+        QFETCH(bool, cnn);
+        const double epsilon = 0.2;
+        const double onLabel = 1 - epsilon + epsilon / 10, offLabel = epsilon / 10;
+        const double floor = -onLabel * std::log(onLabel) - 9 * offLabel * std::log(offLabel);   // 0.867
+        TrainConfig c = smallConfig();
+        c.epochs = 3;
+        Trainer plain(cnn ? smallCnn() : mlp(), c, syntheticData());
+        const RunRecord plainRun = plain.run(nullptr, nullptr);
+        c.labelSmoothing = epsilon;
+        Trainer smoothed(cnn ? smallCnn() : mlp(), c, syntheticData());
+        const RunRecord smoothedRun = smoothed.run(nullptr, nullptr);
+        QCOMPARE(smoothedRun.status, RunStatus::Finished);
+        const EpochMetrics &s = smoothedRun.epochs.last();
+        const EpochMetrics &p = plainRun.epochs.last();
+        QVERIFY2(p.trainLoss < floor, qPrintable(QString::number(p.trainLoss)));
+        QVERIFY2(s.trainLoss > floor, qPrintable(QStringLiteral("smoothed train loss %1, floor %2").arg(s.trainLoss).arg(floor)));
+        QVERIFY2(s.testLoss < floor, qPrintable(QStringLiteral("test loss %1 is not plain cross-entropy").arg(s.testLoss)));
+        QVERIFY2(smoothedRun.testAccuracy > 90, qPrintable(QString::number(smoothedRun.testAccuracy)));
+        QCOMPARE(smoothedRun.config.labelSmoothing, epsilon);
+        QCOMPARE(TrainConfig::fromJson(smoothedRun.config.toJson(), QStringLiteral("t")).labelSmoothing, epsilon);
+    }
+
     void badConfigurationIsRefused_data()
     {
         QTest::addColumn<QString>("field");
         QTest::newRow("batch_size") << QStringLiteral("batch_size");
         QTest::newRow("epochs") << QStringLiteral("epochs");
         QTest::newRow("learning_rate") << QStringLiteral("learning_rate");
+        QTest::newRow("label_smoothing") << QStringLiteral("label_smoothing");
     }
 
     void badConfigurationIsRefused()
@@ -492,6 +532,8 @@ private Q_SLOTS:
             c.batchSize = 0;
         else if (field == u"epochs")
             c.epochs = 0;
+        else if (field == u"label_smoothing")
+            c.labelSmoothing = 0.7;
         else
             c.learningRate = -1;
         try {

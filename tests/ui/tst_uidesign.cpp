@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QDoubleSpinBox>
 #include <QSpinBox>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -264,6 +265,28 @@ private Q_SLOTS:
         QVERIFY(qFuzzyCompare(form.config().learningRate, 2e-3));
         QCOMPARE(form.config().batchSize, 1000);
         QVERIFY(offer->isHidden());
+    }
+
+    // Label smoothing: shown from the config, edited into it, "off" at 0, limited to its range.
+    void labelSmoothingField()
+    {
+        HyperparameterForm form;
+        TrainConfig c;
+        c.labelSmoothing = 0.1;
+        form.setConfig(c);
+        auto *box = form.findChild<QDoubleSpinBox *>(QStringLiteral("labelSmoothing"));
+        QVERIFY(box);
+        QCOMPARE(box->value(), 0.1);
+        QSignalSpy changed(&form, &HyperparameterForm::changed);
+        box->setValue(0.25);
+        QCOMPARE(form.config().labelSmoothing, 0.25);
+        QVERIFY(changed.count() >= 1);
+        box->setValue(0);
+        QCOMPARE(box->text(), QStringLiteral("off"));
+        QCOMPARE(form.config().labelSmoothing, 0.0);
+        box->setValue(0.9);   // clamped to the range TrainConfig accepts
+        QCOMPARE(form.config().labelSmoothing, TrainConfig::maxLabelSmoothing);
+        QVERIFY(form.config().validate().isEmpty());
     }
 
     void presetsFillBoth()

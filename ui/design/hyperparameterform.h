@@ -57,6 +57,7 @@ private:
     QComboBox *m_optimizer;
     QDoubleSpinBox *m_momentum;
     QLineEdit *m_weightDecay;
+    QDoubleSpinBox *m_labelSmoothing;
     QComboBox *m_schedule;
     QSpinBox *m_warmup;
     QSpinBox *m_stepEpochs;

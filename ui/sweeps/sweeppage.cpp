@@ -392,6 +392,8 @@ void SweepPage::showGrid()
                        .arg(TrainConfig::optimizerName(c.optimizer)).arg(c.learningRate, 0, 'g', 4);
     if (c.weightDecay > 0)
         base += tr(" · weight decay %1").arg(c.weightDecay, 0, 'g', 4);
+    if (c.labelSmoothing > 0)
+        base += tr(" · label smoothing %1").arg(c.labelSmoothing, 0, 'g', 3);
     if (c.maxBatchesPerEpoch > 0)
         base += tr(" · at most %1 batches per epoch").arg(c.maxBatchesPerEpoch);
     const qint64 runs = qint64(s.seeds) * [&] {
