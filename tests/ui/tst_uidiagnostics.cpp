@@ -481,15 +481,8 @@ private Q_SLOTS:
         page.show();
         QSignalSpy ended(&page, &TrainPage::runEnded);
         QSignalSpy failed(&page, &TrainPage::runFailed);
-        RunRequest request;
-        request.spec = NetworkSpec::fromShorthand(QStringLiteral("784-20-10"), QStringLiteral("relu"));
-        request.spec.name = QStringLiteral("diag_mlp");
-        request.config.epochs = 2;
-        request.config.batchSize = 30;
-        request.config.learningRate = 1e-2;
-        request.config.threads = 1;
-        request.dataFolder = m_data;
-        request.runsFolder = m_dir.filePath(QStringLiteral("trainruns"));
+        const RunRequest request = UiTestSupport::smallMlpRun(QStringLiteral("diag_mlp"), QStringLiteral("784-20-10"), 2, 30,
+                                                              m_data, m_dir.filePath(QStringLiteral("trainruns")));
         QVERIFY(page.startRun(request));
         QCOMPARE(page.weightsView()->tileCount(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(ended.count() + failed.count(), 1, 60000);

@@ -220,16 +220,8 @@ private Q_SLOTS:
         // the Runs page lists it and Draw & test has its model.
         TrainPage page;
         QSignalSpy ended(&page, &TrainPage::runEnded);
-        RunRequest r;
-        r.spec = NetworkSpec::fromShorthand(QStringLiteral("784-32-10"), QStringLiteral("relu"));
-        r.spec.name = QStringLiteral("2_HL_NN_v1");
-        r.config.epochs = 3;
-        r.config.batchSize = 20;
-        r.config.learningRate = 1e-2;
-        r.config.threads = 1;
-        r.dataFolder = m_data.path();
-        r.runsFolder = m_runs.path();
-        QVERIFY(page.startRun(r));
+        QVERIFY(page.startRun(UiTestSupport::smallMlpRun(QStringLiteral("2_HL_NN_v1"), QStringLiteral("784-32-10"), 3, 20,
+                                                         m_data.path(), m_runs.path())));
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 120000);
         const RunRecord record = ended.first().at(0).value<RunRecord>();
         QCOMPARE(record.status, RunStatus::Finished);

@@ -38,16 +38,9 @@ private:
 
     RunRequest request(int epochs) const
     {
-        RunRequest r;
-        r.spec = NetworkSpec::fromShorthand(QStringLiteral("784-32-10"), QStringLiteral("relu"));
-        r.spec.name = QStringLiteral("resumable");
-        r.config.epochs = epochs;
-        r.config.batchSize = 20;
-        r.config.learningRate = 1e-2;
-        r.config.threads = 1;
+        RunRequest r = UiTestSupport::smallMlpRun(QStringLiteral("resumable"), QStringLiteral("784-32-10"), epochs, 20,
+                                                  m_data.path(), m_runs.path());
         r.config.seed = 4;
-        r.dataFolder = m_data.path();
-        r.runsFolder = m_runs.path();
         return r;
     }
 

@@ -17,6 +17,7 @@
 #include "ui/runs/runspage.h"
 #include "ui/runs/runtablemodel.h"
 #include "testdata.h"
+#include "uitestsupport.h"
 #include "ui/canvas/digitpreview.h"
 #include "ui/train/confusiongallerydialog.h"
 #include "ui/train/trainpage.h"
@@ -61,16 +62,9 @@ private:
 
     RunRequest request(int epochs, int batchSize) const
     {
-        RunRequest r;
-        r.spec = NetworkSpec::fromShorthand(QStringLiteral("784-32-10"), QStringLiteral("relu"));
-        r.spec.name = QStringLiteral("synthetic_mlp");
-        r.config.epochs = epochs;
-        r.config.batchSize = batchSize;
-        r.config.learningRate = 1e-2;
-        r.config.threads = 1;
+        RunRequest r = UiTestSupport::smallMlpRun(QStringLiteral("synthetic_mlp"), QStringLiteral("784-32-10"), epochs,
+                                                  batchSize, m_data.path(), m_runs.path());
         r.config.seed = 3;
-        r.dataFolder = m_data.path();
-        r.runsFolder = m_runs.path();
         return r;
     }
 
