@@ -161,7 +161,7 @@ int sweepCommand(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Run a sweep: a base experiment, one or two axes of values (or ranges sampled \"trials\" times), N seeds\n"
-        "per point. Built-in sweeps: width, learning-rate.\n"
+        "per point. Built-in sweeps: width, learning-rate, label-smoothing.\n"
         "  sweep SWEEP                          every run here, one after another, into the run store; the\n"
         "                                       summary goes to <runs>/sweeps/<time>-<name>.json\n"
         "  sweep SWEEP --emit DIR               for a cluster engine: DIR/tasks.txt (one command line per\n"

@@ -5,6 +5,7 @@
 // toggle swaps the x axis; the chart exports a non-blank PNG of the requested size.
 #include "ui/charts/sweepchart.h"
 #include "core/experiment/runstore.h"
+#include "core/experiment/preset.h"
 #include "core/experiment/sweep.h"
 #include "ui/mainwindow.h"
 #include "ui/sweeps/sweeppage.h"
@@ -137,6 +138,16 @@ private Q_SLOTS:
         QVERIFY(page.loadBuiltIn(QStringLiteral("learning-rate")));
         QVERIFY(page.gridText().contains(QStringLiteral("10 runs")));
         QCOMPARE(page.findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->value(), 10);
+        // What label smoothing does to the quick-99.5 recipe: its network and schedule, four values.
+        QVERIFY(page.loadBuiltIn(QStringLiteral("label-smoothing")));
+        QVERIFY(page.errorText().isEmpty());
+        QVERIFY2(page.gridText().contains(QStringLiteral("8 runs")), qPrintable(page.gridText()));
+        QVERIFY2(page.gridText().contains(QStringLiteral("0, 0.05, 0.1, 0.2")), qPrintable(page.gridText()));
+        QCOMPARE(page.points().size(), 8);
+        QCOMPARE(page.points().first().config.labelSmoothing, 0.0);
+        QCOMPARE(page.points().last().config.labelSmoothing, 0.2);
+        QCOMPARE(page.points().first().spec.layers, Preset::find(QStringLiteral("quick-99.5")).spec.layers);
+        QVERIFY(page.points().first().config.augment.enabled);
         QVERIFY(!page.loadBuiltIn(QStringLiteral("no-such-sweep")));
         QVERIFY(!page.errorText().isEmpty());
     }

@@ -54,6 +54,7 @@ SweepPage::SweepPage(QWidget *parent) : QWidget(parent), m_estimate(std::make_un
     m_source->setObjectName(QStringLiteral("sweepSource"));
     m_source->addItem(tr("Width 10…1000 (built-in)"), builtInPath(QStringLiteral("width")));
     m_source->addItem(tr("Learning rate (built-in)"), builtInPath(QStringLiteral("learning-rate")));
+    m_source->addItem(tr("Label smoothing on quick-99.5 (built-in)"), builtInPath(QStringLiteral("label-smoothing")));
     m_source->setMinimumContentsLength(22);
     m_open = new QPushButton(tr("Open sweep file…"), this);
     m_openSummary = new QPushButton(tr("Open summary…"), this);
