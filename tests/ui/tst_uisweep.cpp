@@ -12,6 +12,9 @@
 #include "testdata.h"
 #include "uitestsupport.h"
 
+#include <QCategoryAxis>
+#include <QChart>
+#include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -148,6 +151,16 @@ private Q_SLOTS:
         QCOMPARE(page.points().last().config.labelSmoothing, 0.2);
         QCOMPARE(page.points().first().spec.layers, Preset::find(QStringLiteral("quick-99.5")).spec.layers);
         QVERIFY(page.points().first().config.augment.enabled);
+        QVERIFY2(page.gridText().contains(QStringLiteral("Base: 12 layers · 6 epochs")), qPrintable(page.gridText()));
+        // Its chart's x axis reads 0 where 0 is (a padded range from -0.05 once labelled it "-6.939e-18").
+        auto *axis = qobject_cast<QCategoryAxis *>(page.findChild<SweepChart *>()->findChild<QChartView *>()->chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(axis);
+        const QStringList labels = axis->categoriesLabels();
+        QVERIFY2(labels.contains(QStringLiteral("0")) && labels.contains(QStringLiteral("0.1")) && labels.contains(QStringLiteral("0.2")),
+                 qPrintable(labels.join(u' ')));
+        for (const QString &label : labels)
+            QVERIFY2(!label.contains(u'e'), qPrintable(label));
+        QVERIFY(axis->min() < 0 && axis->max() > 0.2);   // room around the end points
         QVERIFY(!page.loadBuiltIn(QStringLiteral("no-such-sweep")));
         QVERIFY(!page.errorText().isEmpty());
     }

@@ -236,6 +236,22 @@ void SweepChart::rebuild()
             axis->append(values[i], i);
         axis->setRange(-0.5, values.size() - 0.5);
         x = axis;
+    } else if (m_hasSweep) {
+        // Labels at whole multiples of a round step, written from those multiples: Qt's own
+        // evenly spaced ticks add up rounding errors, and a padded range from -0.05 labelled
+        // the tick at 0 "-6.939e-18".
+        auto *axis = new QCategoryAxis;
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        const double pad = (xMax - xMin) * 0.04;
+        QValueAxis rounded;
+        setRoundRange(&rounded, xMin - pad, xMax + pad);
+        const int steps = rounded.tickCount() - 1;
+        const double step = (rounded.max() - rounded.min()) / steps;
+        const qint64 first = qint64(std::llround(rounded.min() / step));
+        for (qint64 k = first; k <= first + steps; ++k)
+            axis->append(QString::number(double(k) * step, 'g', 4), double(k) * step);
+        axis->setRange(double(first) * step, double(first + steps) * step);
+        x = axis;
     } else {
         auto *axis = new QValueAxis;
         axis->setLabelFormat(QStringLiteral("%.4g"));
