@@ -38,10 +38,7 @@ int presetsCommand(const QStringList &args)
             group = p.group;
             out << '\n' << group << ":\n";
         }
-        QString design = p.spec.shorthand();
-        if (design.isEmpty())
-            design = QStringLiteral("%1 layers").arg(p.spec.layers.size());
-        out << "  " << p.name.leftJustified(16) << ' ' << design.leftJustified(30) << ' '
+        out << "  " << p.name.leftJustified(16) << ' ' << p.spec.shortName().leftJustified(30) << ' '
             << QStringLiteral("%1 ep, batch %2, %3 %4").arg(p.config.epochs).arg(p.config.batchSize)
                    .arg(lab::TrainConfig::optimizerName(p.config.optimizer)).arg(p.config.learningRate)
                    .leftJustified(32);

@@ -55,10 +55,7 @@ QString RunRecord::summary() const
 
 QStringList RunRecord::summaryParts() const
 {
-    QString design = spec.shorthand();
-    if (design.isEmpty())
-        design = QStringLiteral("%1 layers").arg(spec.layers.size());
-    return {design, QStringLiteral("%1 ep").arg(config.epochs), QStringLiteral("batch %1").arg(config.batchSize),
+    return {spec.shortName(), QStringLiteral("%1 ep").arg(config.epochs), QStringLiteral("batch %1").arg(config.batchSize),
             QStringLiteral("%1 %2").arg(TrainConfig::optimizerName(config.optimizer), formatLr(config.learningRate))};
 }
 

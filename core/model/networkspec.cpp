@@ -87,6 +87,12 @@ QString NetworkSpec::shorthand() const
     return widths.join(u'-') + (activation.isEmpty() ? QString() : u' ' + activation);
 }
 
+QString NetworkSpec::shortName() const
+{
+    const QString mlp = shorthand();
+    return mlp.isEmpty() ? QStringLiteral("%1 layers").arg(layers.size()) : mlp;
+}
+
 QString NetworkSpec::describe() const
 {
     QStringList parts;

@@ -37,6 +37,8 @@ struct NetworkSpec
     static NetworkSpec fromShorthand(const QString &shorthand, const QString &activation);
     /** "784-50-50-10 relu" when the stack is a plain MLP, otherwise empty. */
     QString shorthand() const;
+    /** The design in a few words, for tables and summaries: shorthand(), else "12 layers". */
+    QString shortName() const;
     /** A one-line summary: "Flatten → Linear(50) → ReLU → …". */
     QString describe() const;
 

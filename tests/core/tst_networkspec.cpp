@@ -29,6 +29,7 @@ private Q_SLOTS:
         QCOMPARE(spec.layers[2].type, LayerSpec::Type::ReLU);
         QCOMPARE(spec.layers[5].units, 10);
         QCOMPARE(spec.shorthand(), QStringLiteral("784-50-50-10 relu"));
+        QCOMPARE(spec.shortName(), spec.shorthand());
         const ShapeReport report = ShapeReport::infer(spec);
         QVERIFY(report.ok());
         QCOMPARE(report.parameters, qint64(784 * 50 + 50 + 50 * 50 + 50 + 50 * 10 + 10));   // 42310
@@ -69,6 +70,7 @@ private Q_SLOTS:
         const NetworkSpec back = NetworkSpec::fromJson(spec.toJson(), QStringLiteral("test"));
         QVERIFY(back == spec);
         QVERIFY(back.shorthand().isEmpty());
+        QCOMPARE(back.shortName(), QStringLiteral("7 layers"));   // what tables and summaries show
     }
 
     void badJsonNamesTheLayer()

@@ -387,11 +387,8 @@ void SweepPage::showGrid()
     }
     counts << (s.seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(s.seeds));
     const TrainConfig &c = s.baseConfig;
-    // A convolutional design has no shorthand: its size stands in.
-    const QString design = s.baseSpec.shorthand().isEmpty() ? tr("%1 layers").arg(s.baseSpec.layers.size())
-                                                            : s.baseSpec.shorthand();
     QString base = tr("%1 · %2 · batch %3 · %4 lr %5")
-                       .arg(design.toHtmlEscaped(), c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs))
+                       .arg(s.baseSpec.shortName().toHtmlEscaped(), c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs))
                        .arg(c.batchSize)
                        .arg(TrainConfig::optimizerName(c.optimizer)).arg(c.learningRate, 0, 'g', 4);
     if (c.weightDecay > 0)
