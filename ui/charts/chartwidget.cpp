@@ -238,22 +238,29 @@ QChartView *ChartWidget::showChart(QChart *chart, const QSize &minimumSize)
     return view;
 }
 
-void ChartWidget::setNiceRange(QValueAxis *axis, qreal min, qreal max)
+ChartWidget::NiceTicks ChartWidget::niceTicks(qreal min, qreal max)
 {
-    // The range is widened outwards to whole steps.
     const qreal raw = (max - min) / 5;
     const qreal magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    qreal step = magnitude;
+    NiceTicks ticks;
+    ticks.step = magnitude;
     for (qreal f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        step = f * magnitude;
-        if (step >= raw)
+        ticks.step = f * magnitude;
+        if (ticks.step >= raw)
             break;
     }
-    const qreal lo = std::floor(min / step + 1e-9) * step;
-    const qreal hi = std::ceil(max / step - 1e-9) * step;
-    axis->setRange(lo, hi);
+    // The range is widened outwards to whole steps.
+    ticks.first = qint64(std::floor(min / ticks.step + 1e-9));
+    ticks.last = qint64(std::ceil(max / ticks.step - 1e-9));
+    return ticks;
+}
+
+void ChartWidget::setNiceRange(QValueAxis *axis, qreal min, qreal max)
+{
+    const NiceTicks ticks = niceTicks(min, max);
+    axis->setRange(qreal(ticks.first) * ticks.step, qreal(ticks.last) * ticks.step);
     axis->setTickType(QValueAxis::TicksFixed);
-    axis->setTickCount(qBound(2, int(std::lround((hi - lo) / step)) + 1, 12));
+    axis->setTickCount(qBound(2, int(ticks.last - ticks.first) + 1, 12));
 }
 
 } // namespace lab

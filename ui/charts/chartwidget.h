@@ -65,10 +65,19 @@ public:
     static qreal layoutScale(const QSize &size);
     /** The chart at `globalPos` (the widget there or one of its parents), or nullptr. */
     static ChartWidget *chartAt(const QPoint &globalPos);
+    /** Ticks at first·step, (first + 1)·step … last·step. */
+    struct NiceTicks
+    {
+        qint64 first = 0;
+        qint64 last = 1;
+        qreal step = 1;
+    };
     /**
-     * Round ticks on `axis` (a step of 1, 2, 2.5 or 5 × 10^k, 4–8 intervals), the range
-     * widened outwards to whole steps; needs max > min.
+     * Round ticks covering [min, max]: a step of 1, 2, 2.5 or 5 × 10^k, 4–8 intervals, the
+     * range widened outwards to whole steps; needs max > min.
      */
+    static NiceTicks niceTicks(qreal min, qreal max);
+    /** niceTicks() on `axis`: its range and tick count. */
     static void setNiceRange(QValueAxis *axis, qreal min, qreal max);
 
 public Q_SLOTS:

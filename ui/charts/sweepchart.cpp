@@ -23,11 +23,14 @@ const QList<QColor> lineColors = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0
                                QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f)};
 
 // Round ticks, also for a single x value or a flat metric (max == min).
+ChartWidget::NiceTicks roundTicks(double min, double max)
+{
+    return ChartWidget::niceTicks(min, max > min ? max : min + 1);
+}
+
 void setRoundRange(QValueAxis *axis, double min, double max)
 {
-    if (!(max > min))
-        max = min + 1;
-    ChartWidget::setNiceRange(axis, min, max);
+    ChartWidget::setNiceRange(axis, min, max > min ? max : min + 1);
 }
 
 bool isNumber(const QString &s)
@@ -243,14 +246,10 @@ void SweepChart::rebuild()
         auto *axis = new QCategoryAxis;
         axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
         const double pad = (xMax - xMin) * 0.04;
-        QValueAxis rounded;
-        setRoundRange(&rounded, xMin - pad, xMax + pad);
-        const int steps = rounded.tickCount() - 1;
-        const double step = (rounded.max() - rounded.min()) / steps;
-        const qint64 first = qint64(std::llround(rounded.min() / step));
-        for (qint64 k = first; k <= first + steps; ++k)
-            axis->append(QString::number(double(k) * step, 'g', 4), double(k) * step);
-        axis->setRange(double(first) * step, double(first + steps) * step);
+        const ChartWidget::NiceTicks ticks = roundTicks(xMin - pad, xMax + pad);
+        for (qint64 k = ticks.first; k <= ticks.last; ++k)
+            axis->append(QString::number(double(k) * ticks.step, 'g', 4), double(k) * ticks.step);
+        axis->setRange(double(ticks.first) * ticks.step, double(ticks.last) * ticks.step);
         x = axis;
     } else {
         auto *axis = new QValueAxis;
