@@ -246,12 +246,12 @@ double PlainMlpPasses::forwardBackward(const float *images, const std::int64_t *
         if (correct && zMaxAt - z == labels[b])
             ++*correct;
         float sum = 0;
-        for (int c = 0; c < classes; ++c)
-            sum += std::exp(z[c] - zMax);
-        const int label = int(labels[b]);
         double zSum = 0;
-        for (int c = 0; c < classes; ++c)
+        for (int c = 0; c < classes; ++c) {
+            sum += std::exp(z[c] - zMax);
             zSum += z[c];
+        }
+        const int label = int(labels[b]);
         lossSum += double(zMax + std::log(sum)) - double(onLabel) * z[label] - double(everywhere) * zSum;
         for (int c = 0; c < classes; ++c)
             delta[b * classes + c] = (std::exp(z[c] - zMax) / sum - everywhere - (c == label ? onLabel : 0.0f)) / float(batch);
