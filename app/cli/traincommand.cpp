@@ -33,6 +33,7 @@ void addTrainOptions(QCommandLineParser &p)
         {QStringLiteral("nesterov"), QStringLiteral("SGD with Nesterov momentum")},
         {QStringLiteral("weight-decay"), QStringLiteral("weight decay (L2; decoupled for AdamW)"), QStringLiteral("X")},
         {QStringLiteral("label-smoothing"), QStringLiteral("label smoothing, 0-0.5 (training targets (1-X)*one-hot + X/10)"), QStringLiteral("X")},
+        {QStringLiteral("weight-average"), QStringLiteral("evaluate and save a moving average of the weights with decay D (0.9-0.99999; 0 = off)"), QStringLiteral("D")},
         {QStringLiteral("schedule"), QStringLiteral("constant, step, cosine or onecycle"), QStringLiteral("NAME")},
         {QStringLiteral("warmup-epochs"), QStringLiteral("linear warm-up epochs"), QStringLiteral("N")},
         {QStringLiteral("augment"), QStringLiteral("random shifts, rotations and scaling of training images")},
@@ -106,6 +107,8 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
         c.weightDecay = doubleOption(p, QStringLiteral("weight-decay"));
     if (p.isSet(QStringLiteral("label-smoothing")))
         c.labelSmoothing = doubleOption(p, QStringLiteral("label-smoothing"));
+    if (p.isSet(QStringLiteral("weight-average")))
+        c.weightAverageDecay = doubleOption(p, QStringLiteral("weight-average"));
     if (p.isSet(QStringLiteral("schedule")) && !lab::TrainConfig::scheduleFromName(p.value(QStringLiteral("schedule")), &c.schedule))
         throw LabError(QStringLiteral("--schedule: \"%1\" is unknown (expected constant, step, cosine or onecycle)").arg(p.value(QStringLiteral("schedule"))));
     if (p.isSet(QStringLiteral("warmup-epochs")))

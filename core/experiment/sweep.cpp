@@ -26,7 +26,7 @@ const QStringList axisParameters = {QStringLiteral("width"),      QStringLiteral
                                     QStringLiteral("learning_rate"), QStringLiteral("batch_size"),
                                     QStringLiteral("epochs"),     QStringLiteral("activation"),
                                     QStringLiteral("optimizer"),  QStringLiteral("weight_decay"),
-                                    QStringLiteral("label_smoothing")};
+                                    QStringLiteral("label_smoothing"), QStringLiteral("weight_average_decay")};
 
 double toNumber(const QString &value, const QString &where)
 {
@@ -86,6 +86,8 @@ void apply(const QString &parameter, const QString &value, NetworkSpec &spec, Tr
         config.weightDecay = toNumber(value, where);
     } else if (parameter == u"label_smoothing") {
         config.labelSmoothing = toNumber(value, where);
+    } else if (parameter == u"weight_average_decay") {
+        config.weightAverageDecay = toNumber(value, where);
     } else if (parameter == u"batch_size") {
         config.batchSize = toWhole(value, where);
     } else if (parameter == u"epochs") {
@@ -99,7 +101,7 @@ void apply(const QString &parameter, const QString &value, NetworkSpec &spec, Tr
 const QStringList integerParameters = {QStringLiteral("width"), QStringLiteral("depth"), QStringLiteral("batch_size"),
                                        QStringLiteral("epochs")};
 const QStringList realParameters = {QStringLiteral("learning_rate"), QStringLiteral("weight_decay"),
-                                    QStringLiteral("label_smoothing")};
+                                    QStringLiteral("label_smoothing"), QStringLiteral("weight_average_decay")};
 
 const SweepAxis::Distribution distributions[] = {SweepAxis::Distribution::Uniform, SweepAxis::Distribution::LogUniform,
                                                  SweepAxis::Distribution::IntLogUniform};

@@ -111,6 +111,9 @@ QStringList TrainConfig::validate() const
         problems << QStringLiteral("momentum is %1, expected 0 to below 1").arg(momentum);
     range("weight_decay", weightDecay, 0, 1);
     range("label_smoothing", labelSmoothing, 0, maxLabelSmoothing);
+    if (!(weightAverageDecay == 0 || (weightAverageDecay >= minWeightAverageDecay && weightAverageDecay <= maxWeightAverageDecay)))
+        problems << QStringLiteral("weight_average_decay is %1, expected 0 (off) or %2 to %3")
+                        .arg(weightAverageDecay).arg(minWeightAverageDecay).arg(maxWeightAverageDecay);
     if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1))
         problems << QStringLiteral("betas are (%1, %2), expected each 0 to below 1").arg(adamBeta1).arg(adamBeta2);
     if (threads < 0 || threads > 1024)
@@ -161,6 +164,7 @@ QJsonObject TrainConfig::toJson() const
         {QStringLiteral("betas"), QJsonArray{adamBeta1, adamBeta2}},
         {QStringLiteral("weight_decay"), weightDecay},
         {QStringLiteral("label_smoothing"), labelSmoothing},
+        {QStringLiteral("weight_average_decay"), weightAverageDecay},
         {QStringLiteral("seed"), QString::number(seed)},
         {QStringLiteral("threads"), threads},
         {QStringLiteral("schedule"), scheduleName(schedule)},
@@ -213,6 +217,7 @@ TrainConfig TrainConfig::fromJson(const QJsonObject &json, const QString &where)
     }
     c.weightDecay = number("weight_decay", c.weightDecay);
     c.labelSmoothing = number("label_smoothing", c.labelSmoothing);
+    c.weightAverageDecay = number("weight_average_decay", c.weightAverageDecay);
     const QJsonValue seed = json.value(QStringLiteral("seed"));
     if (seed.isString()) {
         bool ok = false;

@@ -8,6 +8,7 @@
 #include "core/train/diagnostics_p.h"
 #include "core/train/lrschedule.h"
 #include "core/train/optimizer_p.h"
+#include "core/train/weightaverage_p.h"
 #include "core/train/runcontrol.h"
 #include "core/train/plainmlp_p.h"
 #include "core/train/torchthreads.h"
@@ -123,6 +124,7 @@ struct Trainer::Impl
     std::shared_ptr<const Dataset> data;
     BuiltNetwork network;
     std::unique_ptr<Optimizer> optimizer;
+    std::unique_ptr<WeightAverage> average;   // only with config.weightAverageDecay > 0
     // The images the trainer trains on are indices into data->train (all of them, or what
     // the validation split leaves); labels are tensors in the same order.
     torch::Tensor trainIndex, trainY, valIndex, valY, testY, probeX;
@@ -290,6 +292,8 @@ Trainer::Trainer(const NetworkSpec &spec, const TrainConfig &config, std::shared
     for (const torch::Tensor &p : d->network.net->parameters())
         params.push_back(p);
     d->optimizer = std::make_unique<Optimizer>(params, config);
+    if (config.weightAverageDecay > 0)
+        d->average = std::make_unique<WeightAverage>(*d->network.net, config.weightAverageDecay);
 
     d->trainY = labelsTensor(data->train);
     d->testY = labelsTensor(data->test);
@@ -355,6 +359,8 @@ void Trainer::Impl::restoreFromArchive(torch::serialize::InputArchive &archive)
     if (network.channelsLast)
         NetworkBuilder::useChannelsLast(network);   // load() adopts the stored tensors' layout
     optimizer->load(archive);
+    if (average)
+        average->load(archive);
     torch::Tensor best;
     if (archive.try_read("best.score", best)) {
         bestScore = best.item<double>();
@@ -374,6 +380,8 @@ QByteArray Trainer::checkpoint() const
     d->network.net->save(modelArchive);
     archive.write("model", modelArchive);
     d->optimizer->save(archive);
+    if (d->average)
+        d->average->save(archive);
     archive.write("best.score", torch::tensor(d->bestScore, torch::kDouble));
     archive.write("best.patience", torch::tensor(int64_t(d->epochsWithoutImprovement), torch::kLong));
     if (!d->bestWeights.isEmpty()) {
@@ -389,6 +397,7 @@ QByteArray Trainer::checkpoint() const
 
 ModelFile Trainer::model() const
 {
+    const AveragedWeightsIn averaged(d->average.get());
     return d->modelFile(NetworkBuilder::saveWeights(*d->network.net));
 }
 
@@ -594,6 +603,8 @@ double Trainer::Impl::trainStep(EpochState &e, const RunPlan &plan, int64_t star
         ++e.gradientSamples;
     }
     optimizer->step(e.lr);
+    if (average)
+        average->update(optimizer->steps());
     return lossValue;
 }
 
@@ -607,6 +618,7 @@ EpochMetrics Trainer::Impl::evaluateEpoch(const EpochState &e, double seconds)
     m.trainLoss = e.batchesDone ? e.lossSum / e.batchesDone : 0.0;
     m.learningRate = e.lr;
     m.seconds = seconds;
+    const AveragedWeightsIn averaged(average.get());   // what the run would save is what it measures
     const EvalResult test = evaluate(data->test, torch::Tensor(), testY, true);
     wallAtTestEvaluation = wallSeconds();
     m.testEvalSeconds = evalTimer.nsecsElapsed() / 1e9;
@@ -657,8 +669,10 @@ void Trainer::Impl::recordEpoch(const EpochMetrics &m)
         epochsWithoutImprovement = 0;
         h.bestEpoch = m.epoch;
         h.bestTestAccuracy = m.testAccuracy;
-        if (config.keepBestModel)
+        if (config.keepBestModel) {
+            const AveragedWeightsIn averaged(average.get());
             bestWeights = NetworkBuilder::saveWeights(*network.net);
+        }
     } else {
         ++epochsWithoutImprovement;
     }
@@ -674,6 +688,7 @@ void Trainer::Impl::finalTrainPass()
     QElapsedTimer timer;
     timer.start();
     EpochMetrics &last = history.epochs.last();
+    const AveragedWeightsIn averaged(average.get());
     last.trainAccuracy = evaluate(data->train, trainIndex, trainY, false).accuracy;
     last.trainAccuracyFromBatches = false;
     history.trainAccuracy = last.trainAccuracy;

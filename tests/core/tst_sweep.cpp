@@ -93,6 +93,26 @@ private Q_SLOTS:
         }
     }
 
+    void weightAverageIsAnAxis()
+    {
+        QJsonObject json = tinySweep();
+        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("weight_average_decay")},
+                                                                   {QStringLiteral("values"), QJsonArray{0, 0.999}}}});
+        json.insert(QStringLiteral("seeds"), 1);
+        const QVector<SweepPoint> points = Sweep::fromJson(json, QStringLiteral("wa.json")).points();
+        QCOMPARE(points.size(), 2);
+        QCOMPARE(points[0].config.weightAverageDecay, 0.0);
+        QCOMPARE(points[1].config.weightAverageDecay, 0.999);
+        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("weight_average_decay")},
+                                                                   {QStringLiteral("values"), QJsonArray{0.5}}}});
+        try {
+            Sweep::fromJson(json, QStringLiteral("wa.json")).points();
+            QFAIL("accepted weight_average_decay 0.5");
+        } catch (const LabError &e) {
+            QVERIFY2(e.message().contains(QStringLiteral("weight_average_decay")), qPrintable(e.message()));
+        }
+    }
+
     void timeLeftWeighsRunsByTheirCost()
     {
         // Two narrow runs done, the widest still to come: its cost decides the time left.

@@ -3,6 +3,7 @@
 #include "core/common/laberror.h"
 #include "core/data/dataset.h"
 #include "core/experiment/experimentrunner.h"
+#include "core/export/modeltensors.h"
 #include "core/experiment/runobserver.h"
 #include "core/experiment/runstore.h"
 #include "core/model/networkbuilder_p.h"
@@ -515,6 +516,63 @@ private Q_SLOTS:
         QCOMPARE(TrainConfig::fromJson(smoothedRun.config.toJson(), QStringLiteral("t")).labelSmoothing, epsilon);
     }
 
+    // Weight averaging: after one step the saved model is the ramped mean d·w0 + (1 − d)·w1
+    // of the initial and the trained values (d = min(decay, 2/11) at step 1), for weights and
+    // BatchNorm's running statistics alike, on both training paths; training itself is the
+    // same as without averaging, and the epoch's evaluation is the averaged model's.
+    void weightAverageIsTheRampedMeanOfTheSteps_data()
+    {
+        QTest::addColumn<bool>("cnn");
+        QTest::newRow("MLP (hand-written passes)") << false;
+        QTest::newRow("CNN with BatchNorm (autograd, channels-last)") << true;
+    }
+
+    void weightAverageIsTheRampedMeanOfTheSteps()
+    {
+        QFETCH(bool, cnn);
+        NetworkSpec spec = mlp();
+        if (cnn) {
+            spec = smallCnn();
+            spec.layers.insert(1, LayerSpec::batchNorm());
+        }
+        TrainConfig c = smallConfig();
+        c.epochs = 1;
+        c.maxBatchesPerEpoch = 1;
+        const auto data = syntheticData();
+        Trainer plain(spec, c, data);
+        const RunRecord plainRun = plain.run(nullptr, nullptr);
+        c.weightAverageDecay = 0.99;
+        Trainer averaged(spec, c, data);
+        const std::vector<NamedTensor> w0 = ModelTensors::read(averaged.model(), QStringLiteral("initial"));
+        const RunRecord averagedRun = averaged.run(nullptr, nullptr);
+        QCOMPARE(averagedRun.status, RunStatus::Finished);
+        QCOMPARE(averagedRun.epochs.first().trainLoss, plainRun.epochs.first().trainLoss);
+        QVERIFY2(averagedRun.epochs.first().testLoss != plainRun.epochs.first().testLoss,
+                 "the epoch was evaluated with the trained, not the averaged weights");
+
+        const std::vector<NamedTensor> w1 = ModelTensors::read(plain.model(), QStringLiteral("trained"));
+        const std::vector<NamedTensor> avg = ModelTensors::read(averaged.model(), QStringLiteral("averaged"));
+        QCOMPARE(avg.size(), w1.size());
+        const double d = 2.0 / 11.0;
+        int compared = 0;
+        for (size_t t = 0; t < avg.size(); ++t) {
+            if (avg[t].integer) {   // BatchNorm's batch counter is the network's own
+                QCOMPARE(avg[t].integerValue, w1[t].integerValue);
+                continue;
+            }
+            QVERIFY2(avg[t].values != w1[t].values || avg[t].values == w0[t].values, qPrintable(avg[t].name));
+            for (size_t i = 0; i < avg[t].values.size(); ++i) {
+                const double expected = d * w0[t].values[i] + (1 - d) * w1[t].values[i];
+                if (std::abs(avg[t].values[i] - expected) > 1e-6)
+                    QFAIL(qPrintable(QStringLiteral("%1[%2]: %3, expected %4").arg(avg[t].name).arg(i)
+                                         .arg(avg[t].values[i]).arg(expected)));
+            }
+            ++compared;
+        }
+        QVERIFY(compared >= (cnn ? 6 : 4));   // weights, biases (and BatchNorm's four)
+        QCOMPARE(TrainConfig::fromJson(averagedRun.config.toJson(), QStringLiteral("t")).weightAverageDecay, 0.99);
+    }
+
     void badConfigurationIsRefused_data()
     {
         QTest::addColumn<QString>("field");
@@ -522,6 +580,7 @@ private Q_SLOTS:
         QTest::newRow("epochs") << QStringLiteral("epochs");
         QTest::newRow("learning_rate") << QStringLiteral("learning_rate");
         QTest::newRow("label_smoothing") << QStringLiteral("label_smoothing");
+        QTest::newRow("weight_average_decay") << QStringLiteral("weight_average_decay");
     }
 
     void badConfigurationIsRefused()
@@ -534,6 +593,8 @@ private Q_SLOTS:
             c.epochs = 0;
         else if (field == u"label_smoothing")
             c.labelSmoothing = 0.7;
+        else if (field == u"weight_average_decay")
+            c.weightAverageDecay = 0.5;
         else
             c.learningRate = -1;
         try {
@@ -592,19 +653,23 @@ private Q_SLOTS:
     void resumeContinuesExactly_data()
     {
         QTest::addColumn<bool>("cnn");
-        QTest::newRow("mlp") << false;
-        QTest::newRow("cnn (channels-last weights in the checkpoint)") << true;
+        QTest::addColumn<double>("weightAverage");
+        QTest::newRow("mlp") << false << 0.0;
+        QTest::newRow("cnn (channels-last weights in the checkpoint)") << true << 0.0;
+        QTest::newRow("cnn with weight averaging (the average in the checkpoint)") << true << 0.95;
     }
 
     void resumeContinuesExactly()
     {
         QFETCH(bool, cnn);
+        QFETCH(double, weightAverage);
         QTemporaryDir runs;
         const auto data = syntheticData();
         RunRequest request;
         request.spec = cnn ? smallCnn() : mlp();
         request.config = smallConfig();
         request.config.epochs = 3;
+        request.config.weightAverageDecay = weightAverage;
         request.dataFolder = data->folder;
         request.runsFolder = runs.path();
         const RunRecord full = ExperimentRunner(request).run(nullptr, nullptr);
@@ -629,6 +694,7 @@ private Q_SLOTS:
         for (int e = 0; e < 3; ++e) {
             QCOMPARE(resumed.epochs[e].trainLoss, full.epochs[e].trainLoss);
             QCOMPARE(resumed.epochs[e].confusion, full.epochs[e].confusion);
+            QCOMPARE(resumed.epochs[e].testLoss, full.epochs[e].testLoss);   // the averaged weights, when averaging
         }
         QCOMPARE(RunStore(runs.path()).list().size(), 2);
     }

@@ -10,6 +10,7 @@
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QAbstractItemView>
+#include <QComboBox>
 #include <QStyleOptionViewItem>
 #include <QLabel>
 #include <QLineEdit>
@@ -287,6 +288,28 @@ private Q_SLOTS:
         box->setValue(0.9);   // clamped to the range TrainConfig accepts
         QCOMPARE(form.config().labelSmoothing, TrainConfig::maxLabelSmoothing);
         QVERIFY(form.config().validate().isEmpty());
+    }
+
+    void weightAverageField()
+    {
+        HyperparameterForm form;
+        auto *box = form.findChild<QComboBox *>(QStringLiteral("weightAverage"));
+        QVERIFY(box);
+        QCOMPARE(box->currentText(), QStringLiteral("off"));
+        QCOMPARE(form.config().weightAverageDecay, 0.0);
+        QSignalSpy changed(&form, &HyperparameterForm::changed);
+        box->setCurrentIndex(box->findData(0.999));
+        QCOMPARE(form.config().weightAverageDecay, 0.999);
+        QVERIFY(changed.count() >= 1);
+        QVERIFY(form.config().validate().isEmpty());
+        // A decay the list does not offer (from a spec file or a sweep) is shown and kept.
+        TrainConfig c;
+        c.weightAverageDecay = 0.9993;
+        form.setConfig(c);
+        QCOMPARE(box->currentData().toDouble(), 0.9993);
+        QCOMPARE(form.config().weightAverageDecay, 0.9993);
+        form.setConfig(TrainConfig());
+        QCOMPARE(box->currentText(), QStringLiteral("off"));
     }
 
     void presetsFillBoth()

@@ -54,6 +54,14 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     m_labelSmoothing->setToolTip(tr("Train towards (1 - ε) on the true digit and ε/10 on every digit instead of a hard 1: "
                                     "the net stops pushing its logits apart once it is sure. Test and validation losses stay "
                                     "plain cross-entropy. 0.1 is a common value."));
+    m_weightAverage = new QComboBox(this);
+    m_weightAverage->setObjectName(QStringLiteral("weightAverage"));
+    for (double decay : {0.0, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999})
+        addWeightAverageChoice(decay);
+    m_weightAverage->setToolTip(tr("Evaluate and save a moving average of the weights instead of the last step's: "
+                                   "avg = d·avg + (1 - d)·w after every step, so the average spans about 1/(1 - d) steps "
+                                   "(0.999: the last ~1,000), or the last ninth of the steps so far when that is fewer. "
+                                   "Training is unchanged; the averaged model is often a little more accurate, and still one model."));
     m_schedule = new QComboBox(this);
     for (ScheduleKind k : kSchedules)
         m_schedule->addItem(TrainConfig::scheduleName(k));
@@ -102,7 +110,15 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     form->addRow(QString(), m_scaleLearningRate);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Optimizer"), m_optimizer);
-    form->addRow(tr("Momentum"), m_momentum);
+    // Momentum and weight averaging both act on the optimiser's steps; one row for the 700 px screen.
+    auto *stepsRow = new QHBoxLayout;
+    stepsRow->addWidget(m_momentum, 1);
+    stepsRow->addSpacing(8);
+    auto *averageLabel = new QLabel(tr("Average weights"), this);
+    averageLabel->setBuddy(m_weightAverage);
+    stepsRow->addWidget(averageLabel);
+    stepsRow->addWidget(m_weightAverage, 1);
+    form->addRow(tr("Momentum"), stepsRow);
     // Both regularise the loss; one row keeps the form within a 700 px high screen.
     auto *regularisationRow = new QHBoxLayout;
     regularisationRow->addWidget(m_weightDecay, 1);
@@ -141,6 +157,7 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     connect(m_momentum, &QDoubleSpinBox::valueChanged, this, notify);
     connect(m_weightDecay, &QLineEdit::textChanged, this, notify);
     connect(m_labelSmoothing, &QDoubleSpinBox::valueChanged, this, notify);
+    connect(m_weightAverage, &QComboBox::currentIndexChanged, this, notify);
     connect(m_schedule, &QComboBox::currentIndexChanged, this, notify);
     connect(m_warmup, &QSpinBox::valueChanged, this, notify);
     connect(m_stepEpochs, &QSpinBox::valueChanged, this, notify);
@@ -205,6 +222,7 @@ TrainConfig HyperparameterForm::config() const
     else
         c.weightDecay = parseNumber(m_weightDecay, &v) ? v : -1;
     c.labelSmoothing = m_labelSmoothing->value();
+    c.weightAverageDecay = m_weightAverage->currentData().toDouble();
     c.schedule = kSchedules[qMax(0, m_schedule->currentIndex())];
     c.warmupEpochs = m_warmup->value();
     c.stepEpochs = m_stepEpochs->value();
@@ -214,6 +232,12 @@ TrainConfig HyperparameterForm::config() const
     c.validationFraction = m_validation->value();
     c.augment.enabled = m_augment->isChecked();
     return c;
+}
+
+int HyperparameterForm::addWeightAverageChoice(double decay)
+{
+    m_weightAverage->addItem(decay > 0 ? QLocale().toString(decay, 'g', 6) : tr("off"), decay);
+    return m_weightAverage->count() - 1;
 }
 
 void HyperparameterForm::setConfig(const TrainConfig &config)
@@ -227,6 +251,10 @@ void HyperparameterForm::setConfig(const TrainConfig &config)
     m_momentum->setValue(config.momentum);
     m_weightDecay->setText(QString::number(config.weightDecay, 'g', 6));
     m_labelSmoothing->setValue(config.labelSmoothing);
+    int average = m_weightAverage->findData(config.weightAverageDecay);
+    if (average < 0)   // a decay from a file or a sweep that the list does not offer
+        average = addWeightAverageChoice(config.weightAverageDecay);
+    m_weightAverage->setCurrentIndex(average);
     m_schedule->setCurrentText(TrainConfig::scheduleName(config.schedule));
     m_warmup->setValue(config.warmupEpochs);
     m_stepEpochs->setValue(config.stepEpochs);
@@ -269,6 +297,7 @@ QStringList HyperparameterForm::problems() const
         {"momentum", tr("Momentum")},
         {"weight_decay", tr("Weight decay")},
         {"label_smoothing", tr("Label smoothing")},
+        {"weight_average_decay", tr("Average weights")},
         {"betas", tr("Adam betas")},
         {"threads", tr("Threads")},
         {"warmup_epochs", tr("Warm-up")},

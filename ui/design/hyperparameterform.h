@@ -43,6 +43,8 @@ Q_SIGNALS:
 
 private:
     void updateProblems();
+    /** Appends `decay` to the weight-average list (0 reads "off"); returns its index. */
+    int addWeightAverageChoice(double decay);
     /** Redraws the learning-rate preview and enables the step-only fields. */
     void updateSchedulePreview();
     /** Offers lr × new/old batch size (Goyal et al. 2017) when the batch size moved away from the one the lr was set for. */
@@ -58,6 +60,7 @@ private:
     QDoubleSpinBox *m_momentum;
     QLineEdit *m_weightDecay;
     QDoubleSpinBox *m_labelSmoothing;
+    QComboBox *m_weightAverage;   ///< item data: the decay (0 = off)
     QComboBox *m_schedule;
     QSpinBox *m_warmup;
     QSpinBox *m_stepEpochs;

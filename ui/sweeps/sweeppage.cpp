@@ -395,6 +395,8 @@ void SweepPage::showGrid()
         base += tr(" · weight decay %1").arg(c.weightDecay, 0, 'g', 4);
     if (c.labelSmoothing > 0)
         base += tr(" · label smoothing %1").arg(c.labelSmoothing, 0, 'g', 3);
+    if (c.weightAverageDecay > 0)
+        base += tr(" · weights averaged (%1)").arg(c.weightAverageDecay, 0, 'g', 6);
     if (c.maxBatchesPerEpoch > 0)
         base += tr(" · at most %1 batches per epoch").arg(c.maxBatchesPerEpoch);
     const qint64 runs = qint64(s.seeds) * [&] {
