@@ -72,44 +72,38 @@ private Q_SLOTS:
                  QStringLiteral("tiny · learning rate 0.01 · seed 5"));
     }
 
-    // Label smoothing is an axis like weight decay: each point trains with its value.
-    void labelSmoothingIsAnAxis()
+    // Label smoothing and weight averaging are axes like weight decay: each point trains
+    // with its value, and a value out of the config's range is refused by name.
+    void realConfigAxes_data()
     {
-        QJsonObject json = tinySweep();
-        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("label_smoothing")},
-                                                                   {QStringLiteral("values"), QJsonArray{0, 0.1}}}});
-        json.insert(QStringLiteral("seeds"), 1);
-        const QVector<SweepPoint> points = Sweep::fromJson(json, QStringLiteral("ls.json")).points();
-        QCOMPARE(points.size(), 2);
-        QCOMPARE(points[0].config.labelSmoothing, 0.0);
-        QCOMPARE(points[1].config.labelSmoothing, 0.1);
-        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("label_smoothing")},
-                                                                   {QStringLiteral("values"), QJsonArray{0.9}}}});
-        try {
-            Sweep::fromJson(json, QStringLiteral("ls.json")).points();
-            QFAIL("accepted label smoothing 0.9");
-        } catch (const LabError &e) {
-            QVERIFY2(e.message().contains(QStringLiteral("label_smoothing")), qPrintable(e.message()));
-        }
+        QTest::addColumn<QString>("parameter");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<double>("outOfRange");
+        QTest::newRow("label_smoothing") << QStringLiteral("label_smoothing") << 0.1 << 0.9;
+        QTest::newRow("weight_average_decay") << QStringLiteral("weight_average_decay") << 0.999 << 0.5;
     }
 
-    void weightAverageIsAnAxis()
+    void realConfigAxes()
     {
+        QFETCH(QString, parameter);
+        QFETCH(double, value);
+        QFETCH(double, outOfRange);
+        const auto axis = [&](QJsonArray values) {
+            return QJsonArray{QJsonObject{{QStringLiteral("parameter"), parameter}, {QStringLiteral("values"), values}}};
+        };
         QJsonObject json = tinySweep();
-        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("weight_average_decay")},
-                                                                   {QStringLiteral("values"), QJsonArray{0, 0.999}}}});
+        json.insert(QStringLiteral("axes"), axis({0, value}));
         json.insert(QStringLiteral("seeds"), 1);
-        const QVector<SweepPoint> points = Sweep::fromJson(json, QStringLiteral("wa.json")).points();
+        const QVector<SweepPoint> points = Sweep::fromJson(json, QStringLiteral("axis.json")).points();
         QCOMPARE(points.size(), 2);
-        QCOMPARE(points[0].config.weightAverageDecay, 0.0);
-        QCOMPARE(points[1].config.weightAverageDecay, 0.999);
-        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("weight_average_decay")},
-                                                                   {QStringLiteral("values"), QJsonArray{0.5}}}});
+        QCOMPARE(points[0].config.toJson().value(parameter).toDouble(), 0.0);
+        QCOMPARE(points[1].config.toJson().value(parameter).toDouble(), value);
+        json.insert(QStringLiteral("axes"), axis({outOfRange}));
         try {
-            Sweep::fromJson(json, QStringLiteral("wa.json")).points();
-            QFAIL("accepted weight_average_decay 0.5");
+            Sweep::fromJson(json, QStringLiteral("axis.json")).points();
+            QFAIL(qPrintable(QStringLiteral("accepted %1 %2").arg(parameter).arg(outOfRange)));
         } catch (const LabError &e) {
-            QVERIFY2(e.message().contains(QStringLiteral("weight_average_decay")), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(parameter), qPrintable(e.message()));
         }
     }
 

@@ -110,24 +110,11 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     form->addRow(QString(), m_scaleLearningRate);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Optimizer"), m_optimizer);
-    // Momentum and weight averaging both act on the optimiser's steps; one row for the 700 px screen.
-    auto *stepsRow = new QHBoxLayout;
-    stepsRow->addWidget(m_momentum, 1);
-    stepsRow->addSpacing(8);
-    auto *averageLabel = new QLabel(tr("Average weights"), this);
-    averageLabel->setBuddy(m_weightAverage);
-    stepsRow->addWidget(averageLabel);
-    stepsRow->addWidget(m_weightAverage, 1);
-    form->addRow(tr("Momentum"), stepsRow);
-    // Both regularise the loss; one row keeps the form within a 700 px high screen.
-    auto *regularisationRow = new QHBoxLayout;
-    regularisationRow->addWidget(m_weightDecay, 1);
-    regularisationRow->addSpacing(8);
-    auto *smoothingLabel = new QLabel(tr("Label smoothing"), this);
-    smoothingLabel->setBuddy(m_labelSmoothing);
-    regularisationRow->addWidget(smoothingLabel);
-    regularisationRow->addWidget(m_labelSmoothing, 1);
-    form->addRow(tr("Weight decay"), regularisationRow);
+    // Two fields that belong together share a row: fifteen rows fit a 700 px high screen.
+    // Momentum and weight averaging both act on the optimiser's steps.
+    form->addRow(tr("Momentum"), pairedRow(m_momentum, tr("Average weights"), m_weightAverage));
+    // Weight decay and label smoothing both regularise the loss.
+    form->addRow(tr("Weight decay"), pairedRow(m_weightDecay, tr("Label smoothing"), m_labelSmoothing));
     form->addRow(tr("LR schedule"), m_schedule);
     auto *stepRow = new QHBoxLayout;
     stepRow->addWidget(m_stepEpochs, 1);
@@ -232,6 +219,18 @@ TrainConfig HyperparameterForm::config() const
     c.validationFraction = m_validation->value();
     c.augment.enabled = m_augment->isChecked();
     return c;
+}
+
+QLayout *HyperparameterForm::pairedRow(QWidget *first, const QString &secondLabel, QWidget *second)
+{
+    auto *row = new QHBoxLayout;
+    row->addWidget(first, 1);
+    row->addSpacing(8);
+    auto *label = new QLabel(secondLabel, this);
+    label->setBuddy(second);
+    row->addWidget(label);
+    row->addWidget(second, 1);
+    return row;
 }
 
 int HyperparameterForm::addWeightAverageChoice(double decay)

@@ -9,6 +9,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -43,6 +44,8 @@ Q_SIGNALS:
 
 private:
     void updateProblems();
+    /** `first`, then `second` with its own label, on one form row. */
+    QLayout *pairedRow(QWidget *first, const QString &secondLabel, QWidget *second);
     /** Appends `decay` to the weight-average list (0 reads "off"); returns its index. */
     int addWeightAverageChoice(double decay);
     /** Redraws the learning-rate preview and enables the step-only fields. */
