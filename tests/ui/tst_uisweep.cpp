@@ -19,6 +19,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QHeaderView>
+#include <QScrollBar>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -163,6 +165,31 @@ private Q_SLOTS:
         QVERIFY(axis->min() < 0 && axis->max() > 0.2);   // room around the end points
         QVERIFY(!page.loadBuiltIn(QStringLiteral("no-such-sweep")));
         QVERIFY(!page.errorText().isEmpty());
+    }
+
+    // In the window at 1024×700, a one-axis sweep's table shows every column, the metric
+    // included, without scrolling sideways (one-line headers once pushed it out of sight).
+    void tableShowsItsMetricAt1024x700()
+    {
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *pages = window.findChild<QTabWidget *>(QStringLiteral("pageTabs"));
+        QVERIFY(pages);
+        auto *page = window.findChild<SweepPage *>();
+        QVERIFY(page);
+        pages->setCurrentWidget(page);
+        QVERIFY(page->loadBuiltIn(QStringLiteral("label-smoothing")));
+        auto *table = page->findChild<QTableWidget *>(QStringLiteral("sweepRuns"));
+        QTest::qWait(50);   // layouts settle
+        const int last = table->columnCount() - 1;
+        const int metricRight = table->horizontalHeader()->sectionViewportPosition(last) + table->horizontalHeader()->sectionSizeHint(last);
+        QVERIFY2(table->horizontalScrollBar()->maximum() == 0 && metricRight <= table->viewport()->width(),
+                 qPrintable(QStringLiteral("metric column ends at %1 px of a %2 px wide table (scroll range %3)")
+                                .arg(metricRight).arg(table->viewport()->width()).arg(table->horizontalScrollBar()->maximum())));
+        QCOMPARE(table->horizontalHeaderItem(last)->text(), QStringLiteral("Test\nerror (%)"));
+        QCOMPARE(table->horizontalHeaderItem(1)->text(), QStringLiteral("Label\nsmoothing"));
     }
 
     // The epochs and seeds chosen for a sweep come back in the next session (per sweep).
@@ -357,7 +384,7 @@ private Q_SLOTS:
         const auto headers = [table] {
             QStringList h;
             for (int c = 0; c < table->columnCount(); ++c)
-                h << table->horizontalHeaderItem(c)->text();
+                h << table->horizontalHeaderItem(c)->text().replace(u'\n', u' ');   // long ones on two lines
             return h;
         };
         QCOMPARE(headers(), (QStringList{QStringLiteral("#"), QStringLiteral("Width"), QStringLiteral("Learning rate"), QStringLiteral("Seed"),

@@ -44,6 +44,28 @@ QString capitalised(QString text)
     return text;
 }
 
+// A header of more than one word on two lines, broken at the space that leaves the shorter
+// longest line ("Label\nsmoothing", "Test\nerror (%)"): the table shares a 1024 px page
+// with the chart, and one-line headers pushed its metric column out of sight.
+QString twoLineHeader(const QString &text)
+{
+    int best = -1, bestLongest = int(text.size());
+    for (int i = 0; i < text.size(); ++i) {
+        if (text[i] != u' ')
+            continue;
+        const int longest = int(qMax(i, int(text.size()) - i - 1));
+        if (longest < bestLongest) {
+            best = i;
+            bestLongest = longest;
+        }
+    }
+    if (best < 0)
+        return text;
+    QString broken = text;
+    broken[best] = u'\n';
+    return broken;
+}
+
 } // namespace
 
 SweepPage::SweepPage(QWidget *parent) : QWidget(parent), m_estimate(std::make_unique<SweepTimeEstimate>())
@@ -541,8 +563,8 @@ void SweepPage::fillTable()
     const Sweep &s = isRunning() || m_currentIndex >= 0 ? m_running : m_loadedSweep;
     QStringList headers{tr("#")};
     for (const SweepAxis &a : s.axes)
-        headers << capitalised(SweepChart::parameterTitle(a.parameter));
-    headers << tr("Seed") << tr("Status") << m_metric->currentText();
+        headers << twoLineHeader(capitalised(SweepChart::parameterTitle(a.parameter)));
+    headers << tr("Seed") << tr("Status") << twoLineHeader(m_metric->currentText());
     m_table->clear();
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
@@ -559,9 +581,7 @@ void SweepPage::fillTable()
         else
             setRow(i, i == m_currentIndex && isRunning() ? tr("running") : (isRunning() || m_currentIndex < 0 ? tr("planned") : tr("not run")), nullptr);
     }
-    m_table->resizeColumnsToContents();
-    if (m_table->columnCount() > 0)   // the metric column takes the spare width
-        m_table->horizontalHeader()->setSectionResizeMode(m_table->columnCount() - 1, QHeaderView::Stretch);
+    m_table->resizeColumnsToContents();   // no stretched column: a stretched one kept its width when the page narrowed
 }
 
 void SweepPage::setRow(int index, const QString &status, const RunRecord *record)
