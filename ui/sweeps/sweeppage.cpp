@@ -581,7 +581,7 @@ void SweepPage::fillTable()
         else
             setRow(i, i == m_currentIndex && isRunning() ? tr("running") : (isRunning() || m_currentIndex < 0 ? tr("planned") : tr("not run")), nullptr);
     }
-    m_table->resizeColumnsToContents();   // no stretched column: a stretched one kept its width when the page narrowed
+    m_table->resizeColumnsToContents();   // no Stretch mode on the metric column: it kept the column wider than a narrowed page
 }
 
 void SweepPage::setRow(int index, const QString &status, const RunRecord *record)
