@@ -49,10 +49,10 @@ struct TrainConfig
      * Weight averaging: 0 = off, else the decay d of an exponential moving average of the
      * weights (and BatchNorm statistics) kept beside the trained ones, updated after every
      * step as avg ← d·avg + (1 − d)·w. At step t, d is min(decay, (1 + t)/(10 + t)): the
-     * average spans ~1/(1 − decay) steps, or the last ninth of the steps so far when that is
-     * fewer, so early epochs are not dominated by the initial weights. Evaluations, the early-stopping score
-     * and the saved model use the averaged weights: still one model, often a little more
-     * accurate than the last step's weights. Training itself is unchanged.
+     * average spans ~1/(1 − decay) steps, or the last ninth of the steps so far when that
+     * is fewer, so early epochs are not dominated by the initial weights. Evaluations, the
+     * early-stopping score and the saved model use the averaged weights: still one model,
+     * often a little more accurate than the last step's weights. Training is unchanged.
      */
     double weightAverageDecay = 0.0;
     static constexpr double minWeightAverageDecay = 0.9;

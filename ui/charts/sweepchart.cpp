@@ -22,15 +22,21 @@ const QList<QColor> lineColors = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0
                                QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
                                QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f)};
 
-// Round ticks, also for a single x value or a flat metric (max == min).
+// The top of a range that can have round ticks: a single x value or a flat metric
+// (max == min) gets a range one unit wide.
+double roundableMax(double min, double max)
+{
+    return max > min ? max : min + 1;
+}
+
 ChartWidget::NiceTicks roundTicks(double min, double max)
 {
-    return ChartWidget::niceTicks(min, max > min ? max : min + 1);
+    return ChartWidget::niceTicks(min, roundableMax(min, max));
 }
 
 void setRoundRange(QValueAxis *axis, double min, double max)
 {
-    ChartWidget::setNiceRange(axis, min, max > min ? max : min + 1);
+    ChartWidget::setNiceRange(axis, min, roundableMax(min, max));
 }
 
 bool isNumber(const QString &s)
