@@ -1,6 +1,7 @@
 #include "core/model/networkbuilder_p.h"
 
 #include "core/common/laberror.h"
+#include "core/model/channelslastbatchnorm_p.h"
 #include "core/model/shapeinference.h"
 
 #include <algorithm>
@@ -50,6 +51,10 @@ torch::Tensor BuiltNetwork::run(const torch::Tensor &input)
             x = net->ptr(i + 1)->as<torch::nn::MaxPool2d>()->forward(x);
             x = torch::relu_(x);
             ++i;
+            continue;
+        }
+        if (auto *norm = net->ptr(i)->as<torch::nn::BatchNorm2d>(); norm && fitsChannelsLastBatchNorm(x, *norm)) {
+            x = channelsLastBatchNorm(x, *norm);
             continue;
         }
         x = net->begin()[std::ptrdiff_t(i)].forward(x);

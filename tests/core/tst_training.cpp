@@ -6,6 +6,7 @@
 #include "core/export/modeltensors.h"
 #include "core/experiment/runobserver.h"
 #include "core/experiment/runstore.h"
+#include "core/model/channelslastbatchnorm_p.h"
 #include "core/model/networkbuilder_p.h"
 #include "core/train/augmentation_p.h"
 #include "core/train/augmenter.h"
@@ -330,23 +331,97 @@ private Q_SLOTS:
         QVERIFY(PlainMlpPasses::tryCreate(plain, NetworkBuilder::build(plain), 8));
     }
 
+    // The channels-last batch norm against libtorch's layer on a batch small enough that
+    // the unbiased running variance differs visibly from the batch's: outputs, gradients,
+    // running statistics (with a momentum and with libtorch's cumulative average) and the
+    // evaluation-mode output.
+    void channelsLastBatchNormMatchesLibtorch_data()
+    {
+        QTest::addColumn<bool>("cumulativeAverage");
+        QTest::newRow("momentum 0.1") << false;
+        QTest::newRow("cumulative average") << true;
+    }
+
+    void channelsLastBatchNormMatchesLibtorch()
+    {
+        QFETCH(bool, cumulativeAverage);
+        torch::manual_seed(3);
+        auto options = torch::nn::BatchNormOptions(5);
+        if (cumulativeAverage)
+            options.momentum(c10::nullopt);
+        torch::nn::BatchNorm2d reference(options), mine(options);
+        {
+            torch::NoGradGuard noGrad;
+            reference->weight.uniform_(0.5, 1.5);
+            reference->bias.uniform_(-0.5, 0.5);
+            mine->weight.copy_(reference->weight);
+            mine->bias.copy_(reference->bias);
+        }
+        for (int step = 0; step < 2; ++step) {
+            const torch::Tensor input = (torch::randn({3, 5, 2, 2}) * 2 + 1).contiguous(torch::MemoryFormat::ChannelsLast);
+            const torch::Tensor x1 = input.clone().requires_grad_(), x2 = input.clone().requires_grad_();
+            QVERIFY(fitsChannelsLastBatchNorm(x2, *mine));
+            const torch::Tensor expected = reference->forward(x1), got = channelsLastBatchNorm(x2, *mine);
+            QVERIFY(torch::allclose(got, expected, 1e-4, 1e-5));
+            const torch::Tensor gradOut = torch::randn_like(expected);
+            expected.backward(gradOut);
+            got.backward(gradOut);
+            QVERIFY(torch::allclose(x2.grad(), x1.grad(), 1e-4, 1e-5));
+            QVERIFY(torch::allclose(mine->weight.grad(), reference->weight.grad(), 1e-4, 1e-5));
+            QVERIFY(torch::allclose(mine->bias.grad(), reference->bias.grad(), 1e-4, 1e-5));
+            QVERIFY2(torch::allclose(mine->running_var, reference->running_var, 1e-5, 1e-6),
+                     qPrintable(QString::number((mine->running_var - reference->running_var).abs().max().item<double>())));
+            QVERIFY(torch::allclose(mine->running_mean, reference->running_mean, 1e-5, 1e-6));
+            QCOMPARE(mine->num_batches_tracked.item<int64_t>(), int64_t(step + 1));
+        }
+        reference->eval();
+        mine->eval();
+        torch::InferenceMode inference;
+        const torch::Tensor x = torch::randn({2, 5, 3, 3}).contiguous(torch::MemoryFormat::ChannelsLast);
+        QVERIFY(fitsChannelsLastBatchNorm(x, *mine));
+        QVERIFY(torch::allclose(channelsLastBatchNorm(x, *mine), reference->forward(x), 1e-4, 1e-5));
+        // Multiples of 8 channels stay with libtorch, which is as fast there.
+        torch::nn::BatchNorm2d eight(8);
+        QVERIFY(!fitsChannelsLastBatchNorm(torch::randn({2, 8, 3, 3}).contiguous(torch::MemoryFormat::ChannelsLast), *eight));
+    }
+
+    void channelsLastMatchesPlainPath_data()
+    {
+        QTest::addColumn<bool>("batchNorm");
+        QTest::newRow("pool before ReLU") << false;
+        // 6 and 12 channels: not multiples of 8, so channelsLastBatchNorm stands in for
+        // libtorch's layer; the 8-channel one stays libtorch's.
+        QTest::newRow("batch norm") << true;
+    }
+
     // The convolution fast path (channels-last weights and inputs, pool before ReLU, in
-    // place) must give the plain path's loss and gradients on the same batch, and a saved
-    // model must hold the usual layout.
+    // place, the channels-last batch norm) must give the plain path's loss, gradients and
+    // batch-norm running statistics on the same batch, and a saved model must hold the
+    // usual layout.
     void channelsLastMatchesPlainPath()
     {
+        QFETCH(bool, batchNorm);
         const auto data = syntheticData();
         NetworkSpec spec;
         spec.layers = {LayerSpec::conv(6, 5), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::maxPool(2),
                        LayerSpec::conv(8, 3, 1, 1), LayerSpec::maxPool(2), LayerSpec::activation(LayerSpec::Type::ReLU),
                        LayerSpec::flatten(), LayerSpec::linear(32), LayerSpec::activation(LayerSpec::Type::ReLU),
                        LayerSpec::linear(10)};
+        if (batchNorm) {
+            spec.layers = {LayerSpec::conv(6, 5), LayerSpec::batchNorm(), LayerSpec::activation(LayerSpec::Type::ReLU),
+                           LayerSpec::maxPool(2), LayerSpec::conv(12, 3, 1, 1), LayerSpec::batchNorm(),
+                           LayerSpec::maxPool(2), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::conv(8, 3),
+                           LayerSpec::batchNorm(), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::flatten(),
+                           LayerSpec::linear(32), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::linear(10)};
+        }
         torch::manual_seed(5);
         BuiltNetwork plain = NetworkBuilder::build(spec);
         torch::manual_seed(5);
         BuiltNetwork fast = NetworkBuilder::build(spec);
         NetworkBuilder::useChannelsLast(fast);
         QVERIFY(fast.channelsLast);
+        if (batchNorm)   // the layer under test really takes the channels-last kernel
+            QVERIFY(fitsChannelsLastBatchNorm(fast.emptyInput(2, 6, 24, 24), *fast.net->ptr(1)->as<torch::nn::BatchNorm2d>()));
 
         const int batch = 32;
         const torch::Tensor x = torch::empty({batch, 1, 28, 28}, torch::kFloat);
@@ -371,9 +446,35 @@ private Q_SLOTS:
             const double diff = (fastParams[i].grad() - expected).abs().max().item<double>() / scale;
             QVERIFY2(diff < 1e-4, qPrintable(QStringLiteral("parameter %1: relative difference %2").arg(i).arg(diff)));
         }
+        // Batch norm: the same running statistics and batch count after the step, and the
+        // same output in evaluation mode.
+        const auto plainBuffers = plain.net->named_buffers();
+        const auto fastBuffers = fast.net->named_buffers();
+        QCOMPARE(fastBuffers.size(), plainBuffers.size());
+        QCOMPARE(plainBuffers.is_empty(), !batchNorm);
+        for (const auto &buffer : plainBuffers) {
+            const torch::Tensor &mine = fastBuffers[buffer.key()];
+            QVERIFY2(torch::allclose(mine, buffer.value(), 1e-4, 1e-6),
+                     qPrintable(QString::fromStdString(buffer.key()) + QStringLiteral(": ")
+                                + QString::number((mine - buffer.value()).abs().max().item<double>())));
+        }
+        if (batchNorm) {
+            torch::InferenceMode inference;
+            plain.net->eval();
+            fast.net->eval();
+            const torch::Tensor plainOut = plain.net->forward(x), fastOut = fast.run(xFast);
+            QVERIFY2(torch::allclose(fastOut, plainOut, 1e-4, 1e-4),
+                     qPrintable(QString::number((fastOut - plainOut).abs().max().item<double>())));
+            plain.net->train();
+            fast.net->train();
+        }
 
         // One optimiser step on channels-last weights moves them as it moves the plain ones.
+        // With batch norm, SGD: a convolution bias in front of it has a zero gradient up to
+        // rounding, and Adam would blow that rounding up to a full step either way.
         TrainConfig config;
+        if (batchNorm)
+            config.optimizer = OptimizerKind::Sgd;
         Optimizer plainStep(plainParams, config), fastStep(fastParams, config);
         plainStep.step(1e-2);
         fastStep.step(1e-2);
