@@ -31,25 +31,23 @@ int64_t blockCount(int64_t rows)
 #endif
 
 /**
- * Per channel, over rows [first, last): sum of a and, when b is given, sum of a·b. Float
- * accumulators (a block is at most kRowsPerBlock rows); blocks are added in double.
+ * Per channel, over rows [first, last): the sums of a and of a·b. Float accumulators (a
+ * block is at most kRowsPerBlock rows); blocks are added in double.
  */
 LAB_VECTOR_CLONES
 void blockSums(const float *a, const float *b, int64_t first, int64_t last, int64_t channels, float *sumA, float *sumAB)
 {
     for (int64_t r = first; r < last; ++r) {
         const float *rowA = a + r * channels;
+        const float *rowB = b + r * channels;
         for (int64_t c = 0; c < channels; ++c)
             sumA[c] += rowA[c];
-        if (b) {
-            const float *rowB = b + r * channels;
-            for (int64_t c = 0; c < channels; ++c)
-                sumAB[c] += rowA[c] * rowB[c];
-        }
+        for (int64_t c = 0; c < channels; ++c)
+            sumAB[c] += rowA[c] * rowB[c];
     }
 }
 
-/** Per channel: the sum of a over all rows, and of a·b when b is given. */
+/** Per channel: the sums of a and of a·b over all rows. */
 void channelSums(const float *a, const float *b, int64_t rows, int64_t channels, std::vector<double> &sumA,
                  std::vector<double> &sumAB)
 {
@@ -109,6 +107,21 @@ torch::Tensor emptyChannelsLast(const torch::Tensor &like)
     return torch::empty(like.sizes(), like.options().memory_format(torch::MemoryFormat::ChannelsLast));
 }
 
+/** γ·(x − μ)/σ + β per channel, as x·scale + shift in one sweep; `invStd` is 1/σ. */
+torch::Tensor normalised(const torch::Tensor &x, const std::vector<double> &weight, const std::vector<double> &bias,
+                         const std::vector<double> &mean, const std::vector<double> &invStd)
+{
+    const int64_t channels = x.size(1);
+    std::vector<float> scale(static_cast<size_t>(channels)), shift(static_cast<size_t>(channels));
+    for (size_t c = 0; c < size_t(channels); ++c) {
+        scale[c] = float(weight[c] * invStd[c]);
+        shift[c] = float(bias[c] - mean[c] * weight[c] * invStd[c]);
+    }
+    torch::Tensor y = emptyChannelsLast(x);
+    affine(x.data_ptr<float>(), nullptr, y.data_ptr<float>(), x.numel() / channels, channels, scale, shift, {});
+    return y;
+}
+
 /**
  * Normalisation with batch statistics. Forward takes the statistics already computed
  * (mean and 1/std per channel, double); backward is the textbook batch-norm gradient:
@@ -120,18 +133,8 @@ struct BatchStatisticsNorm : public torch::autograd::Function<BatchStatisticsNor
     static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &x, const torch::Tensor &weight,
                                  const torch::Tensor &bias, const torch::Tensor &mean, const torch::Tensor &invStd)
     {
-        const int64_t channels = x.size(1);
-        const int64_t rows = x.numel() / channels;
-        const std::vector<double> w = toDoubles(weight), b = toDoubles(bias), mu = toDoubles(mean), inv = toDoubles(invStd);
-        std::vector<float> scale(static_cast<size_t>(channels)), shift(static_cast<size_t>(channels));
-        for (size_t c = 0; c < size_t(channels); ++c) {
-            scale[c] = float(w[c] * inv[c]);
-            shift[c] = float(b[c] - mu[c] * w[c] * inv[c]);
-        }
-        torch::Tensor y = emptyChannelsLast(x);
-        affine(x.data_ptr<float>(), nullptr, y.data_ptr<float>(), rows, channels, scale, shift, {});
         ctx->save_for_backward({x, weight, mean, invStd});
-        return y;
+        return normalised(x, toDoubles(weight), toDoubles(bias), toDoubles(mean), toDoubles(invStd));
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
@@ -180,7 +183,7 @@ bool fitsChannelsLastBatchNorm(const torch::Tensor &x, const torch::nn::BatchNor
     if (x.size(1) % 8 == 0)
         return false;
     if (bn.is_training())
-        return x.numel() / std::max<int64_t>(x.size(1), 1) > 1;   // else libtorch's own error
+        return x.numel() / x.size(1) > 1;   // else libtorch's own error
     // Evaluation: only where no gradient flows back through it (inference, test passes).
     return !(torch::GradMode::is_enabled() && (x.requires_grad() || bn.weight.requires_grad()));
 }
@@ -191,17 +194,10 @@ torch::Tensor channelsLastBatchNorm(const torch::Tensor &x, torch::nn::BatchNorm
     const int64_t rows = x.numel() / channels;
     const double eps = bn.options.eps();
     if (!bn.is_training()) {
-        const std::vector<double> w = toDoubles(bn.weight), b = toDoubles(bn.bias), mu = toDoubles(bn.running_mean),
-                                  var = toDoubles(bn.running_var);
-        std::vector<float> scale(static_cast<size_t>(channels)), shift(static_cast<size_t>(channels));
-        for (size_t c = 0; c < size_t(channels); ++c) {
-            const double s = w[c] / std::sqrt(var[c] + eps);
-            scale[c] = float(s);
-            shift[c] = float(b[c] - mu[c] * s);
-        }
-        torch::Tensor y = emptyChannelsLast(x);
-        affine(x.data_ptr<float>(), nullptr, y.data_ptr<float>(), rows, channels, scale, shift, {});
-        return y;
+        std::vector<double> invStd = toDoubles(bn.running_var);
+        for (double &v : invStd)
+            v = 1.0 / std::sqrt(v + eps);
+        return normalised(x, toDoubles(bn.weight), toDoubles(bn.bias), toDoubles(bn.running_mean), invStd);
     }
 
     // E[x²] − E[x]² from block sums added in double: no cancellation that matters here.
