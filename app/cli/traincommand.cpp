@@ -38,6 +38,7 @@ void addTrainOptions(QCommandLineParser &p)
         {QStringLiteral("warmup-epochs"), QStringLiteral("linear warm-up epochs"), QStringLiteral("N")},
         {QStringLiteral("augment"), QStringLiteral("random shifts, rotations and scaling of training images")},
         {QStringLiteral("elastic"), QStringLiteral("elastic distortion strength (with --augment; e.g. 34)"), QStringLiteral("ALPHA")},
+        {QStringLiteral("clean-final-epochs"), QStringLiteral("train the last N epochs on plain images (with --augment)"), QStringLiteral("N")},
         {QStringLiteral("validation"), QStringLiteral("fraction of the training set held out for validation (0-0.5)"), QStringLiteral("F")},
         {QStringLiteral("keep-best"), QStringLiteral("also save the best epoch's model (best.mnlm)")},
         {QStringLiteral("early-stop"), QStringLiteral("stop after N epochs without improvement"), QStringLiteral("N")},
@@ -119,6 +120,8 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
         c.augment.enabled = true;
         c.augment.elasticAlpha = doubleOption(p, QStringLiteral("elastic"));
     }
+    if (p.isSet(QStringLiteral("clean-final-epochs")))
+        c.augment.cleanFinalEpochs = intOption(p, QStringLiteral("clean-final-epochs"), 0, lab::TrainConfig::maxEpochs);
     if (p.isSet(QStringLiteral("validation")))
         c.validationFraction = doubleOption(p, QStringLiteral("validation"));
     if (p.isSet(QStringLiteral("keep-best")))

@@ -26,7 +26,8 @@ const QStringList axisParameters = {QStringLiteral("width"),      QStringLiteral
                                     QStringLiteral("learning_rate"), QStringLiteral("batch_size"),
                                     QStringLiteral("epochs"),     QStringLiteral("activation"),
                                     QStringLiteral("optimizer"),  QStringLiteral("weight_decay"),
-                                    QStringLiteral("label_smoothing"), QStringLiteral("weight_average_decay")};
+                                    QStringLiteral("label_smoothing"), QStringLiteral("weight_average_decay"),
+                                    QStringLiteral("clean_final_epochs")};
 
 double toNumber(const QString &value, const QString &where)
 {
@@ -92,6 +93,8 @@ void apply(const QString &parameter, const QString &value, NetworkSpec &spec, Tr
         config.batchSize = toWhole(value, where);
     } else if (parameter == u"epochs") {
         config.epochs = toWhole(value, where);
+    } else if (parameter == u"clean_final_epochs") {
+        config.augment.cleanFinalEpochs = toWhole(value, where);
     } else if (parameter == u"optimizer") {
         if (!TrainConfig::optimizerFromName(value, &config.optimizer))
             throw LabError(QStringLiteral("%1: optimizer \"%2\" is unknown").arg(where, value));
@@ -99,7 +102,7 @@ void apply(const QString &parameter, const QString &value, NetworkSpec &spec, Tr
 }
 
 const QStringList integerParameters = {QStringLiteral("width"), QStringLiteral("depth"), QStringLiteral("batch_size"),
-                                       QStringLiteral("epochs")};
+                                       QStringLiteral("epochs"), QStringLiteral("clean_final_epochs")};
 const QStringList realParameters = {QStringLiteral("learning_rate"), QStringLiteral("weight_decay"),
                                     QStringLiteral("label_smoothing"), QStringLiteral("weight_average_decay")};
 

@@ -24,7 +24,7 @@ struct SweepAxis
     /** How a range is sampled; Listed = the values as written. */
     enum class Distribution { Listed, Uniform, LogUniform, IntLogUniform };
 
-    QString parameter;       ///< width, depth, learning_rate, batch_size, epochs, activation, optimizer, weight_decay, label_smoothing, weight_average_decay
+    QString parameter;       ///< width, depth, learning_rate, batch_size, epochs, activation, optimizer, weight_decay, label_smoothing, weight_average_decay, clean_final_epochs
     QStringList values;      ///< as written in the sweep file (Listed only)
     bool logScale = false;   ///< plot this axis on a log scale
     Distribution distribution = Distribution::Listed;

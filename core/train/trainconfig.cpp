@@ -16,6 +16,7 @@ QJsonObject AugmentConfig::toJson() const
         {QStringLiteral("max_rotation_degrees"), maxRotationDegrees},
         {QStringLiteral("max_scale"), maxScale},
         {QStringLiteral("elastic_alpha"), elasticAlpha},
+        {QStringLiteral("clean_final_epochs"), cleanFinalEpochs},
     };
 }
 
@@ -27,13 +28,14 @@ AugmentConfig AugmentConfig::fromJson(const QJsonObject &json)
     a.maxRotationDegrees = json.value(QStringLiteral("max_rotation_degrees")).toDouble(a.maxRotationDegrees);
     a.maxScale = json.value(QStringLiteral("max_scale")).toDouble(a.maxScale);
     a.elasticAlpha = json.value(QStringLiteral("elastic_alpha")).toDouble(a.elasticAlpha);
+    a.cleanFinalEpochs = json.value(QStringLiteral("clean_final_epochs")).toInt(a.cleanFinalEpochs);
     return a;
 }
 
 bool AugmentConfig::operator==(const AugmentConfig &o) const
 {
     return enabled == o.enabled && maxShiftPixels == o.maxShiftPixels && maxRotationDegrees == o.maxRotationDegrees
-        && maxScale == o.maxScale && elasticAlpha == o.elasticAlpha;
+        && maxScale == o.maxScale && elasticAlpha == o.elasticAlpha && cleanFinalEpochs == o.cleanFinalEpochs;
 }
 
 QString TrainConfig::optimizerName(OptimizerKind k)
@@ -133,6 +135,9 @@ QStringList TrainConfig::validate() const
         range("augment.max_rotation_degrees", augment.maxRotationDegrees, 0, 90);
         range("augment.max_scale", augment.maxScale, 0, 0.5);
         range("augment.elastic_alpha", augment.elasticAlpha, 0, 100);
+        if (augment.cleanFinalEpochs < 0 || augment.cleanFinalEpochs >= epochs)
+            problems << QStringLiteral("augment.clean_final_epochs is %1, expected 0 to epochs - 1 (%2)")
+                            .arg(augment.cleanFinalEpochs).arg(epochs - 1);
     }
     return problems;
 }

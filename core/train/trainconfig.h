@@ -17,6 +17,16 @@ struct AugmentConfig
     double maxRotationDegrees = 10.0;
     double maxScale = 0.1;            ///< scale drawn from [1 - maxScale, 1 + maxScale]
     double elasticAlpha = 0.0;        ///< 0 = no elastic distortion
+    /**
+     * The last N epochs train on the plain images. Augmentation leaves a gap between the
+     * digits the network fits and the ones it is tested on; a few epochs on plain digits at
+     * the end of the schedule, when the learning rate is low, close it (He et al. 2019,
+     * "Data augmentation revisited"). 0 = augment every epoch.
+     */
+    int cleanFinalEpochs = 0;
+
+    /** Whether epoch `epoch` (1-based) of an `epochs`-epoch run trains on augmented images. */
+    bool appliesTo(int epoch, int epochs) const { return enabled && epoch <= epochs - cleanFinalEpochs; }
 
     QJsonObject toJson() const;
     static AugmentConfig fromJson(const QJsonObject &json);

@@ -569,7 +569,7 @@ bool Trainer::Impl::takeRequests(EpochState &e, RunControl &control)
 double Trainer::Impl::trainStep(EpochState &e, const RunPlan &plan, int64_t start, int64_t len, bool sampleGradients)
 {
     torch::Tensor x = normalizedImages(data->train, e.index, start, len, data->norm, network, batchX);
-    if (config.augment.enabled)
+    if (config.augment.appliesTo(e.epoch, config.epochs))
         x = augmentBatch(x, config.augment, data->norm, e.generator);
 
     // The schedule shapes the rate; the base is the configured one or the user's latest change.

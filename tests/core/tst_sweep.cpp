@@ -72,6 +72,20 @@ private Q_SLOTS:
                  QStringLiteral("tiny · learning rate 0.01 · seed 5"));
     }
 
+    // Plain last epochs is a whole-number axis of the augmentation settings.
+    void cleanFinalEpochsAxis()
+    {
+        QJsonObject json = tinySweep();
+        json.insert(QStringLiteral("axes"), QJsonArray{QJsonObject{{QStringLiteral("parameter"), QStringLiteral("clean_final_epochs")},
+                                                                  {QStringLiteral("values"), QJsonArray{0, 1}}}});
+        json.insert(QStringLiteral("seeds"), 1);
+        const QVector<SweepPoint> points = Sweep::fromJson(json, QStringLiteral("axis.json")).points();
+        QCOMPARE(points.size(), 2);
+        QCOMPARE(points[0].config.augment.cleanFinalEpochs, 0);
+        QCOMPARE(points[1].config.augment.cleanFinalEpochs, 1);
+        QVERIFY(points[1].spec.name.contains(QStringLiteral("clean final epochs 1")));
+    }
+
     // Label smoothing and weight averaging are axes like weight decay: each point trains
     // with its value, and a value out of the config's range is refused by name.
     void realConfigAxes_data()

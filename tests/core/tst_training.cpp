@@ -234,6 +234,32 @@ private Q_SLOTS:
         QVERIFY(elastic != first);
     }
 
+    // Plain last epochs: the augmented epochs are the ones a fully augmented run trains
+    // (same seed, same numbers), and the last one trains on the plain digits. With a warp
+    // far too strong to learn through, that last epoch fits its batches as a run without
+    // augmentation does, far better than the augmented run's last epoch.
+    void cleanFinalEpochsTrainOnPlainDigits()
+    {
+        const auto data = syntheticData();
+        TrainConfig augmented = smallConfig();
+        augmented.epochs = 3;
+        augmented.augment.enabled = true;
+        augmented.augment.maxShiftPixels = 8;
+        augmented.augment.maxRotationDegrees = 90;
+        augmented.augment.maxScale = 0.4;
+        TrainConfig cleanEnd = augmented;
+        cleanEnd.augment.cleanFinalEpochs = 1;
+        const RunRecord a = Trainer(mlp(), augmented, data).run(nullptr, nullptr);
+        const RunRecord c = Trainer(mlp(), cleanEnd, data).run(nullptr, nullptr);
+        QCOMPARE(a.epochs.size(), 3);
+        QCOMPARE(c.epochs.size(), 3);
+        for (int e = 0; e < 2; ++e)
+            QCOMPARE(c.epochs[e].trainLoss, a.epochs[e].trainLoss);
+        const double augmentedEnd = a.epochs[2].trainLoss, plainEnd = c.epochs[2].trainLoss;
+        QVERIFY2(plainEnd < 0.7 * augmentedEnd, qPrintable(QStringLiteral("last epoch's loss %1 plain, %2 augmented").arg(plainEnd).arg(augmentedEnd)));
+        QCOMPARE(TrainConfig::fromJson(c.config.toJson(), QStringLiteral("t")).augment.cleanFinalEpochs, 1);
+    }
+
     // The direct warp gives affine_grid + grid_sample's numbers (and keeps channels-last strides).
     void affineWarpMatchesGridSample()
     {
@@ -682,6 +708,7 @@ private Q_SLOTS:
         QTest::newRow("learning_rate") << QStringLiteral("learning_rate");
         QTest::newRow("label_smoothing") << QStringLiteral("label_smoothing");
         QTest::newRow("weight_average_decay") << QStringLiteral("weight_average_decay");
+        QTest::newRow("clean_final_epochs") << QStringLiteral("clean_final_epochs");
     }
 
     void badConfigurationIsRefused()
@@ -696,7 +723,10 @@ private Q_SLOTS:
             c.labelSmoothing = 0.7;
         else if (field == u"weight_average_decay")
             c.weightAverageDecay = 0.5;
-        else
+        else if (field == u"clean_final_epochs") {
+            c.augment.enabled = true;
+            c.augment.cleanFinalEpochs = c.epochs;   // no epoch left to augment
+        } else
             c.learningRate = -1;
         try {
             Trainer trainer(mlp(), c, syntheticData());

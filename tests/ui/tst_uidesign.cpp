@@ -10,6 +10,7 @@
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QAbstractItemView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QStyleOptionViewItem>
 #include <QLabel>
@@ -310,6 +311,35 @@ private Q_SLOTS:
         QCOMPARE(form.config().weightAverageDecay, 0.9993);
         form.setConfig(TrainConfig());
         QCOMPARE(box->currentText(), QStringLiteral("off"));
+    }
+
+    // Plain last epochs: shown and edited like any field, usable only with augmentation on,
+    // and more of them than the run has epochs is named as a problem.
+    void plainLastEpochsField()
+    {
+        HyperparameterForm form;
+        auto *box = form.findChild<QSpinBox *>(QStringLiteral("cleanFinalEpochs"));
+        QVERIFY(box);
+        QVERIFY(!box->isEnabled());   // augmentation is off by default
+        TrainConfig c;
+        c.epochs = 12;
+        c.augment.enabled = true;
+        c.augment.cleanFinalEpochs = 2;
+        form.setConfig(c);
+        QVERIFY(box->isEnabled());
+        QCOMPARE(box->value(), 2);
+        QSignalSpy changed(&form, &HyperparameterForm::changed);
+        box->setValue(3);
+        QCOMPARE(form.config().augment.cleanFinalEpochs, 3);
+        QVERIFY(changed.count() >= 1);
+        QVERIFY(form.config().validate().isEmpty());
+        box->setValue(12);
+        QVERIFY2(form.problems().join(u' ').contains(QStringLiteral("Plain last epochs is 12")), qPrintable(form.problems().join(u' ')));
+        auto *augment = form.findChild<QCheckBox *>();
+        QVERIFY(augment);
+        augment->setChecked(false);
+        QVERIFY(!box->isEnabled());
+        QVERIFY(form.problems().isEmpty());   // without augmentation the field says nothing
     }
 
     void presetsFillBoth()

@@ -94,6 +94,13 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     m_validation->setSingleStep(0.05);
     m_validation->setDecimals(2);
     m_augment = new QCheckBox(tr("shift / rotate / scale training images"), this);
+    m_cleanFinalEpochs = new QSpinBox(this);
+    m_cleanFinalEpochs->setObjectName(QStringLiteral("cleanFinalEpochs"));
+    m_cleanFinalEpochs->setRange(0, TrainConfig::maxEpochs);
+    m_cleanFinalEpochs->setSpecialValueText(tr("none"));
+    m_cleanFinalEpochs->setToolTip(tr("Train the last epochs on the plain digits: at the end of the schedule, with a low "
+                                      "learning rate, the network fits the images it will be tested on "
+                                      "(He et al. 2019, \"Data augmentation revisited\")."));
     m_scaleLearningRate = new QPushButton(this);
     m_scaleLearningRate->setObjectName(QStringLiteral("scaleLearningRate"));
     m_scaleLearningRate->setToolTip(tr("Linear scaling rule (Goyal et al. 2017): when the batch is k times larger, "
@@ -124,7 +131,8 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Threads"), m_threads);
     form->addRow(tr("Validation split"), m_validation);
-    form->addRow(tr("Augmentation"), m_augment);
+    // The plain final epochs only mean something with augmentation on.
+    form->addRow(tr("Augmentation"), pairedRow(m_augment, tr("Plain last epochs"), m_cleanFinalEpochs));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(form);
@@ -155,6 +163,8 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     connect(m_threads, &QSpinBox::valueChanged, this, notify);
     connect(m_validation, &QDoubleSpinBox::valueChanged, this, notify);
     connect(m_augment, &QCheckBox::toggled, this, notify);
+    connect(m_augment, &QCheckBox::toggled, m_cleanFinalEpochs, &QWidget::setEnabled);
+    connect(m_cleanFinalEpochs, &QSpinBox::valueChanged, this, notify);
     connect(m_batchSize, &QSpinBox::valueChanged, this, &HyperparameterForm::updateScalingOffer);
     connect(m_learningRate, &QLineEdit::textEdited, this, [this] {
         m_learningRateBatchSize = m_batchSize->value();   // a typed lr belongs to the batch size shown
@@ -218,6 +228,7 @@ TrainConfig HyperparameterForm::config() const
     c.threads = m_threads->value();
     c.validationFraction = m_validation->value();
     c.augment.enabled = m_augment->isChecked();
+    c.augment.cleanFinalEpochs = m_cleanFinalEpochs->value();
     return c;
 }
 
@@ -262,6 +273,8 @@ void HyperparameterForm::setConfig(const TrainConfig &config)
     m_threads->setValue(config.threads);
     m_validation->setValue(config.validationFraction);
     m_augment->setChecked(config.augment.enabled);
+    m_cleanFinalEpochs->setValue(config.augment.cleanFinalEpochs);
+    m_cleanFinalEpochs->setEnabled(config.augment.enabled);
     m_learningRateBatchSize = config.batchSize;
     m_updating = false;
     updateScalingOffer();
@@ -309,6 +322,7 @@ QStringList HyperparameterForm::problems() const
         {"augment.max_rotation_degrees", tr("Augmentation rotation (degrees)")},
         {"augment.max_scale", tr("Augmentation scale")},
         {"augment.elastic_alpha", tr("Augmentation elastic alpha")},
+        {"augment.clean_final_epochs", tr("Plain last epochs")},
     };
     for (QString problem : config().validate()) {
         for (const auto &[key, label] : labels) {

@@ -73,6 +73,7 @@ private:
     QSpinBox *m_threads;
     QDoubleSpinBox *m_validation;
     QCheckBox *m_augment;
+    QSpinBox *m_cleanFinalEpochs;
     QLabel *m_problems;
     QPushButton *m_scaleLearningRate;
     int m_learningRateBatchSize = 0;   ///< the batch size the current learning rate was chosen for
