@@ -2,6 +2,7 @@
 
 #include "core/common/laberror.h"
 #include "core/model/channelslastbatchnorm_p.h"
+#include "core/model/inputconvpool_p.h"
 #include "core/model/shapeinference.h"
 
 #include <algorithm>
@@ -46,6 +47,11 @@ torch::Tensor BuiltNetwork::run(const torch::Tensor &input)
     torch::Tensor x = input;
     const size_t n = net->size();
     for (size_t i = 0; i < n; ++i) {
+        if (const int span = inputConvPoolSpan(net, i, x)) {
+            x = inputConvPool(net, i, span, x);
+            i += size_t(span) - 1;
+            continue;
+        }
         if (i + 1 < n && net->ptr(i)->as<torch::nn::ReLU>() && net->ptr(i + 1)->as<torch::nn::MaxPool2d>()) {
             // Max pool's backward keeps its indices, not its output: the ReLU may overwrite it.
             x = net->ptr(i + 1)->as<torch::nn::MaxPool2d>()->forward(x);

@@ -7,6 +7,7 @@
 #include "core/experiment/runobserver.h"
 #include "core/experiment/runstore.h"
 #include "core/model/channelslastbatchnorm_p.h"
+#include "core/model/inputconvpool_p.h"
 #include "core/model/networkbuilder_p.h"
 #include "core/train/augmentation_p.h"
 #include "core/train/augmenter.h"
@@ -20,6 +21,7 @@
 #include "testdata.h"
 
 #include <QDir>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QStandardPaths>
 #include <QTest>
@@ -409,6 +411,96 @@ private Q_SLOTS:
         // Multiples of 8 channels stay with libtorch, which is as fast there.
         torch::nn::BatchNorm2d eight(8);
         QVERIFY(!fitsChannelsLastBatchNorm(torch::randn({2, 8, 3, 3}).contiguous(torch::MemoryFormat::ChannelsLast), *eight));
+    }
+
+    void inputConvPoolMatchesModules_data()
+    {
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("side");
+        QTest::addColumn<bool>("batchNorm");
+        QTest::addColumn<bool>("relu");
+        // Register groups of 8: 12 leaves a part-filled group, 24 fills three.
+        QTest::newRow("quick-99: 12 channels 5x5, pool, ReLU") << 12 << 5 << 28 << false << true;
+        QTest::newRow("the peer's net: 24 channels 5x5") << 24 << 5 << 28 << false << true;
+        QTest::newRow("batch norm, no ReLU") << 24 << 5 << 28 << true << false;
+        QTest::newRow("6 channels 3x3, odd pooled width (13)") << 6 << 3 << 28 << true << true;
+        QTest::newRow("odd convolution output (25 -> 12)") << 9 << 4 << 28 << false << true;
+        QTest::newRow("small image, one window") << 8 << 3 << 5 << false << false;
+    }
+
+    // The fused first layer of a test pass gives the modules' numbers: convolution, batch
+    // norm in eval mode (negative scales included), 2x2 max pool, ReLU.
+    void inputConvPoolMatchesModules()
+    {
+        QFETCH(int, channels);
+        QFETCH(int, kernel);
+        QFETCH(int, side);
+        QFETCH(bool, batchNorm);
+        QFETCH(bool, relu);
+#if defined(__GNUC__) && defined(__x86_64__)
+        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+            QSKIP("the fused layer needs AVX2 and FMA; without them the modules run as they are");
+#else
+        QSKIP("the fused layer is built for x86-64 (GCC, Clang); elsewhere the modules run as they are");
+#endif
+        torch::manual_seed(7);
+        torch::nn::Sequential net;
+        net->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, channels, kernel)));
+        if (batchNorm) {
+            torch::nn::BatchNorm2d bn(channels);
+            torch::NoGradGuard noGrad;
+            bn->running_mean.uniform_(-0.5, 0.5);
+            bn->running_var.uniform_(0.2, 3);
+            bn->weight.uniform_(-1.5, 1.5);   // negative scales turn maxima into minima
+            bn->bias.uniform_(-0.5, 0.5);
+            net->push_back(bn);
+        }
+        net->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+        if (relu)
+            net->push_back(torch::nn::ReLU());
+        net->push_back(torch::nn::Flatten());
+        const torch::Tensor x = torch::randn({37, 1, side, side});   // 37: an odd chunk for the threads
+        QCOMPARE(inputConvPoolSpan(net, 0, x), 0);   // training mode: the modules run
+        net->eval();
+        {
+            torch::Tensor withGrad = x.clone().requires_grad_();
+            QCOMPARE(inputConvPoolSpan(net, 0, withGrad), 0);   // a gradient is wanted
+        }
+        torch::InferenceMode inference;
+        const int span = inputConvPoolSpan(net, 0, x);
+        QCOMPARE(span, 2 + int(batchNorm) + int(relu));
+        const torch::Tensor got = inputConvPool(net, 0, span, x);
+        torch::Tensor expected = x;
+        for (int i = 0; i < span; ++i)
+            expected = net->begin()[i].forward(expected);
+        QCOMPARE(got.sizes(), expected.sizes());
+        QVERIFY(got.is_contiguous(torch::MemoryFormat::ChannelsLast));
+        const double diff = (got - expected).abs().max().item<double>();
+        QVERIFY2(diff < 2e-5 * (1 + expected.abs().max().item<double>()), qPrintable(QStringLiteral("max difference %1").arg(diff)));
+    }
+
+    // In a whole network the test pass takes the fused layer and scores what the modules
+    // score: the same logits up to rounding, the same digits.
+    void evaluationWithInputConvPoolMatchesForward()
+    {
+        NetworkSpec spec = NetworkSpec::fromJson(QJsonDocument::fromJson(R"({"input": [1, 28, 28], "layers": [
+            {"type": "Conv2d", "units": 12, "kernel": 5}, {"type": "MaxPool2d", "kernel": 2, "stride": 2}, {"type": "ReLU"},
+            {"type": "Conv2d", "units": 24, "kernel": 3}, {"type": "MaxPool2d", "kernel": 2, "stride": 2}, {"type": "ReLU"},
+            {"type": "Flatten"}, {"type": "Linear", "units": 32}, {"type": "ReLU"}, {"type": "Linear", "units": 10}]})").object(),
+                                                 QStringLiteral("test"));
+        BuiltNetwork network = NetworkBuilder::build(spec);
+        NetworkBuilder::useChannelsLast(network);
+        network.net->eval();
+        torch::InferenceMode inference;
+        const torch::Tensor x = torch::randn({64, 1, 28, 28});
+#if defined(__GNUC__) && defined(__x86_64__)
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+            QCOMPARE(inputConvPoolSpan(network.net, 0, x), 3);   // conv, pool, ReLU
+#endif
+        const torch::Tensor plain = network.net->forward(x), fast = network.run(x);
+        QVERIFY2((fast - plain).abs().max().item<double>() < 1e-4, qPrintable(QString::number((fast - plain).abs().max().item<double>())));
+        QVERIFY(torch::equal(fast.argmax(1), plain.argmax(1)));
     }
 
     void channelsLastMatchesPlainPath_data()
