@@ -93,7 +93,9 @@ HyperparameterForm::HyperparameterForm(QWidget *parent) : QWidget(parent)
     m_validation->setRange(0.0, 0.5);
     m_validation->setSingleStep(0.05);
     m_validation->setDecimals(2);
-    m_augment = new QCheckBox(tr("shift / rotate / scale training images"), this);
+    m_augment = new QCheckBox(tr("shift, rotate, scale"), this);
+    m_augment->setToolTip(tr("Train on randomly shifted, rotated and scaled copies of the training images "
+                             "(never of the test images), a new draw every epoch"));
     m_cleanFinalEpochs = new QSpinBox(this);
     m_cleanFinalEpochs->setObjectName(QStringLiteral("cleanFinalEpochs"));
     m_cleanFinalEpochs->setRange(0, TrainConfig::maxEpochs);
