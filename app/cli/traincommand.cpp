@@ -120,8 +120,11 @@ lab::RunRequest requestFrom(const QCommandLineParser &p)
         c.augment.enabled = true;
         c.augment.elasticAlpha = doubleOption(p, QStringLiteral("elastic"));
     }
-    if (p.isSet(QStringLiteral("clean-final-epochs")))
+    if (p.isSet(QStringLiteral("clean-final-epochs"))) {
         c.augment.cleanFinalEpochs = intOption(p, QStringLiteral("clean-final-epochs"), 0, lab::TrainConfig::maxEpochs);
+        if (!c.augment.enabled)   // else the option would do nothing, silently
+            throw LabError(QStringLiteral("--clean-final-epochs: this run does not augment its images; add --augment"));
+    }
     if (p.isSet(QStringLiteral("validation")))
         c.validationFraction = doubleOption(p, QStringLiteral("validation"));
     if (p.isSet(QStringLiteral("keep-best")))

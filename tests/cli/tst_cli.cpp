@@ -73,6 +73,11 @@ private Q_SLOTS:
         QTest::newRow("bad optimizer") << QStringList{QStringLiteral("--optimizer"), QStringLiteral("adagrad")} << QStringLiteral("adagrad");
         QTest::newRow("missing spec file") << QStringList{QStringLiteral("--spec"), QStringLiteral("/no/spec.json")} << QStringLiteral("/no/spec.json");
         QTest::newRow("too large") << QStringList{QStringLiteral("--layers"), QStringLiteral("784-100000-100000-10")} << QStringLiteral("parameters");
+        QTest::newRow("plain last epochs without augmentation") << QStringList{QStringLiteral("--clean-final-epochs"), QStringLiteral("1")}
+                                                                << QStringLiteral("--clean-final-epochs: this run does not augment");
+        QTest::newRow("every epoch plain") << QStringList{QStringLiteral("--augment"), QStringLiteral("--epochs"), QStringLiteral("2"),
+                                                          QStringLiteral("--clean-final-epochs"), QStringLiteral("2")}
+                                           << QStringLiteral("augment.clean_final_epochs is 2, expected 0 to epochs - 1 (1)");
     }
 
     void badInput()
