@@ -107,19 +107,30 @@ torch::Tensor emptyChannelsLast(const torch::Tensor &like)
     return torch::empty(like.sizes(), like.options().memory_format(torch::MemoryFormat::ChannelsLast));
 }
 
-/** γ·(x − μ)/σ + β per channel, as x·scale + shift in one sweep; `invStd` is 1/σ. */
-torch::Tensor normalised(const torch::Tensor &x, const std::vector<double> &weight, const std::vector<double> &bias,
-                         const std::vector<double> &mean, const std::vector<double> &invStd)
+/** x·scale + shift per channel, in one sweep. */
+torch::Tensor normalised(const torch::Tensor &x, const ChannelAffine &map)
 {
     const int64_t channels = x.size(1);
     std::vector<float> scale(static_cast<size_t>(channels)), shift(static_cast<size_t>(channels));
     for (size_t c = 0; c < size_t(channels); ++c) {
-        scale[c] = float(weight[c] * invStd[c]);
-        shift[c] = float(bias[c] - mean[c] * weight[c] * invStd[c]);
+        scale[c] = float(map.scale[c]);
+        shift[c] = float(map.shift[c]);
     }
     torch::Tensor y = emptyChannelsLast(x);
     affine(x.data_ptr<float>(), nullptr, y.data_ptr<float>(), x.numel() / channels, channels, scale, shift, {});
     return y;
+}
+
+/** γ·(x − μ)/σ + β as a per-channel affine map; `invStd` is 1/σ. */
+ChannelAffine normalisation(const std::vector<double> &weight, const std::vector<double> &bias,
+                            const std::vector<double> &mean, const std::vector<double> &invStd)
+{
+    ChannelAffine map{std::vector<double>(weight.size()), std::vector<double>(weight.size())};
+    for (size_t c = 0; c < weight.size(); ++c) {
+        map.scale[c] = weight[c] * invStd[c];
+        map.shift[c] = bias[c] - mean[c] * weight[c] * invStd[c];
+    }
+    return map;
 }
 
 /**
@@ -134,7 +145,7 @@ struct BatchStatisticsNorm : public torch::autograd::Function<BatchStatisticsNor
                                  const torch::Tensor &bias, const torch::Tensor &mean, const torch::Tensor &invStd)
     {
         ctx->save_for_backward({x, weight, mean, invStd});
-        return normalised(x, toDoubles(weight), toDoubles(bias), toDoubles(mean), toDoubles(invStd));
+        return normalised(x, normalisation(toDoubles(weight), toDoubles(bias), toDoubles(mean), toDoubles(invStd)));
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
@@ -188,17 +199,21 @@ bool fitsChannelsLastBatchNorm(const torch::Tensor &x, const torch::nn::BatchNor
     return !(torch::GradMode::is_enabled() && (x.requires_grad() || bn.weight.requires_grad()));
 }
 
+ChannelAffine runningStatisticsAffine(const torch::nn::BatchNorm2dImpl &bn)
+{
+    std::vector<double> invStd = toDoubles(bn.running_var);
+    for (double &v : invStd)
+        v = 1.0 / std::sqrt(v + bn.options.eps());
+    return normalisation(toDoubles(bn.weight), toDoubles(bn.bias), toDoubles(bn.running_mean), invStd);
+}
+
 torch::Tensor channelsLastBatchNorm(const torch::Tensor &x, torch::nn::BatchNorm2dImpl &bn)
 {
+    if (!bn.is_training())
+        return normalised(x, runningStatisticsAffine(bn));
     const int64_t channels = x.size(1);
     const int64_t rows = x.numel() / channels;
     const double eps = bn.options.eps();
-    if (!bn.is_training()) {
-        std::vector<double> invStd = toDoubles(bn.running_var);
-        for (double &v : invStd)
-            v = 1.0 / std::sqrt(v + eps);
-        return normalised(x, toDoubles(bn.weight), toDoubles(bn.bias), toDoubles(bn.running_mean), invStd);
-    }
 
     // E[x²] − E[x]² from block sums added in double: no cancellation that matters here.
     std::vector<double> sums, squares;

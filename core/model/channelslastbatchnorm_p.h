@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace lab {
 
 /**
@@ -26,5 +28,18 @@ bool fitsChannelsLastBatchNorm(const torch::Tensor &x, const torch::nn::BatchNor
  * (N·H·W)×C matrix and each pass is one sweep over memory.
  */
 torch::Tensor channelsLastBatchNorm(const torch::Tensor &x, torch::nn::BatchNorm2dImpl &bn);
+
+/** A per-channel map y = scale·x + shift. */
+struct ChannelAffine
+{
+    std::vector<double> scale, shift;
+};
+
+/**
+ * `bn` in evaluation mode as a per-channel affine map: scale = γ/√(var + ε) and
+ * shift = β − mean·scale, from its running statistics. Used by channelsLastBatchNorm and
+ * to fold a batch norm into the convolution before it (inputConvPool).
+ */
+ChannelAffine runningStatisticsAffine(const torch::nn::BatchNorm2dImpl &bn);
 
 } // namespace lab

@@ -1,5 +1,7 @@
 #include "core/model/inputconvpool_p.h"
 
+#include "core/model/channelslastbatchnorm_p.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -61,7 +63,8 @@ bool cpuHasAvx2Fma()
 }
 
 // The convolution's weights and bias, with an eval-mode batch norm folded in:
-// (w·x + b − mean)·γ/√(var + ε) + β = (w·s)·x + (b − mean)·s + β, with s = γ/√(var + ε).
+// (w·x + b)·s + t = (w·s)·x + b·s + t, with the batch norm's scale s = γ/√(var + ε) and
+// shift t = β − mean·s (runningStatisticsAffine).
 FoldedLayer fold(const torch::nn::Sequential &net, size_t first, int span)
 {
     const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
@@ -79,14 +82,10 @@ FoldedLayer fold(const torch::nn::Sequential &net, size_t first, int span)
     for (int i = 1; i < span; ++i) {
         const auto &module = net->ptr(first + size_t(i));
         if (const auto *bn = module->as<torch::nn::BatchNorm2d>()) {
-            const torch::Tensor mean = bn->running_mean.to(torch::kDouble).contiguous();
-            const torch::Tensor var = bn->running_var.to(torch::kDouble).contiguous();
-            const torch::Tensor gamma = bn->weight.detach().to(torch::kDouble).contiguous();
-            const torch::Tensor beta = bn->bias.detach().to(torch::kDouble).contiguous();
-            for (int64_t c = 0; c < f.channels; ++c) {
-                const double s = gamma.data_ptr<double>()[c] / std::sqrt(var.data_ptr<double>()[c] + bn->options.eps());
-                scale[size_t(c)] *= s;
-                shift[size_t(c)] = (shift[size_t(c)] - mean.data_ptr<double>()[c]) * s + beta.data_ptr<double>()[c];
+            const ChannelAffine norm = runningStatisticsAffine(*bn);
+            for (size_t c = 0; c < size_t(f.channels); ++c) {
+                scale[c] *= norm.scale[c];
+                shift[c] = shift[c] * norm.scale[c] + norm.shift[c];
             }
         } else if (module->as<torch::nn::ReLU>()) {
             f.relu = true;
