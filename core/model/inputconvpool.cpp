@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #if defined(__GNUC__) && defined(__x86_64__)
@@ -62,59 +63,86 @@ bool cpuHasAvx2Fma()
 #endif
 }
 
-// The convolution's weights and bias, with an eval-mode batch norm folded in:
-// (w·x + b)·s + t = (w·s)·x + b·s + t, with the batch norm's scale s = γ/√(var + ε) and
-// shift t = β − mean·s (runningStatisticsAffine).
-FoldedLayer fold(const torch::nn::Sequential &net, size_t first, int span)
+// The convolution's weights and bias laid out for the kernel, with an optional per-channel
+// affine map after them folded in: (w·x + b)·s + t = (w·s)·x + b·s + t.
+FoldedLayer foldedLayer(const torch::Tensor &weight, const torch::Tensor &bias, const ChannelAffine *after, bool relu)
 {
-    const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
     FoldedLayer f;
-    f.channels = conv->options.out_channels();
+    f.channels = weight.size(0);
     f.paddedChannels = (f.channels + kLanes - 1) / kLanes * kLanes;
-    f.kernel = conv->options.kernel_size()->at(0);
+    f.kernel = weight.size(2);
+    f.relu = relu;
     const int64_t taps = f.kernel * f.kernel;
-    const torch::Tensor w = conv->weight.detach().to(torch::kDouble).reshape({f.channels, taps}).contiguous();
-    std::vector<double> scale(size_t(f.channels), 1.0), shift(size_t(f.channels), 0.0);
-    if (conv->options.bias()) {
-        const torch::Tensor b = conv->bias.detach().to(torch::kDouble).contiguous();
+    const torch::Tensor w = weight.detach().to(torch::kDouble).reshape({f.channels, taps}).contiguous();
+    std::vector<double> shift(size_t(f.channels), 0.0);
+    if (bias.defined()) {
+        const torch::Tensor b = bias.detach().to(torch::kDouble).contiguous();
         std::copy(b.data_ptr<double>(), b.data_ptr<double>() + f.channels, shift.begin());
-    }
-    for (int i = 1; i < span; ++i) {
-        const auto &module = net->ptr(first + size_t(i));
-        if (const auto *bn = module->as<torch::nn::BatchNorm2d>()) {
-            const ChannelAffine norm = runningStatisticsAffine(*bn);
-            for (size_t c = 0; c < size_t(f.channels); ++c) {
-                scale[c] *= norm.scale[c];
-                shift[c] = shift[c] * norm.scale[c] + norm.shift[c];
-            }
-        } else if (module->as<torch::nn::ReLU>()) {
-            f.relu = true;
-        }
     }
     f.weights.assign(size_t(taps * f.paddedChannels), 0.0f);
     f.bias.assign(size_t(f.paddedChannels), 0.0f);
     const double *wd = w.data_ptr<double>();
     for (int64_t c = 0; c < f.channels; ++c) {
+        const double scale = after ? after->scale[size_t(c)] : 1.0;
         for (int64_t t = 0; t < taps; ++t)
-            f.weights[size_t(t * f.paddedChannels + c)] = float(wd[c * taps + t] * scale[size_t(c)]);
-        f.bias[size_t(c)] = float(shift[size_t(c)]);
+            f.weights[size_t(t * f.paddedChannels + c)] = float(wd[c * taps + t] * scale);
+        f.bias[size_t(c)] = float(after ? shift[size_t(c)] * scale + after->shift[size_t(c)] : shift[size_t(c)]);
     }
     return f;
 }
 
+// The modules first … first + span − 1 as one layer: an eval-mode batch norm becomes the
+// affine map scale = γ/√(var + ε), shift = β − mean·scale (runningStatisticsAffine).
+FoldedLayer fold(const torch::nn::Sequential &net, size_t first, int span)
+{
+    const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
+    ChannelAffine norm;
+    bool hasNorm = false, relu = false;
+    for (int i = 1; i < span; ++i) {
+        const auto &module = net->ptr(first + size_t(i));
+        if (const auto *bn = module->as<torch::nn::BatchNorm2d>()) {
+            norm = runningStatisticsAffine(*bn);
+            hasNorm = true;
+        } else if (module->as<torch::nn::ReLU>()) {
+            relu = true;
+        }
+    }
+    return foldedLayer(conv->weight, conv->options.bias() ? conv->bias : torch::Tensor(), hasNorm ? &norm : nullptr, relu);
+}
+
 #ifdef LAB_INPUT_CONV_POOL
 
-/** The pooled value of one window's four sums: their maximum plus the bias, then the ReLU. */
+/**
+ * The pooled value of one window's four sums: their maximum plus the bias, then the ReLU.
+ * With `winners`, also which of the four sums won, as max pooling's backward needs it:
+ * 0 top left, 1 top right, 2 bottom left, 3 bottom right (the first of equal ones, as
+ * libtorch scans the window), or −1 where the ReLU let no gradient through.
+ */
 __attribute__((target("avx2,fma"))) inline void storeWindowMaximum(__m256 a, __m256 b, __m256 c, __m256 d, __m256 bias,
-                                                                   bool relu, bool full, __m256i mask, float *dst)
+                                                                   bool relu, bool full, __m256i mask, float *dst,
+                                                                   float *winners)
 {
-    __m256 m = _mm256_add_ps(_mm256_max_ps(_mm256_max_ps(a, b), _mm256_max_ps(c, d)), bias);
+    const __m256 max = _mm256_max_ps(_mm256_max_ps(a, b), _mm256_max_ps(c, d));
+    __m256 m = _mm256_add_ps(max, bias);
+    __m256 winner = _mm256_set1_ps(3.0f);
+    if (winners) {
+        winner = _mm256_blendv_ps(winner, _mm256_set1_ps(2.0f), _mm256_cmp_ps(c, max, _CMP_EQ_OQ));
+        winner = _mm256_blendv_ps(winner, _mm256_set1_ps(1.0f), _mm256_cmp_ps(b, max, _CMP_EQ_OQ));
+        winner = _mm256_blendv_ps(winner, _mm256_setzero_ps(), _mm256_cmp_ps(a, max, _CMP_EQ_OQ));
+        if (relu)   // ReLU's gradient is zero where its input is not above zero
+            winner = _mm256_blendv_ps(winner, _mm256_set1_ps(-1.0f), _mm256_cmp_ps(m, _mm256_setzero_ps(), _CMP_NGT_UQ));
+    }
     if (relu)
         m = _mm256_max_ps(m, _mm256_setzero_ps());
-    if (full)
+    if (full) {
         _mm256_storeu_ps(dst, m);
-    else   // a masked store is microcoded and slow on AMD's cores: only for a part-filled group
+        if (winners)
+            _mm256_storeu_ps(winners, winner);
+    } else {   // a masked store is microcoded and slow on AMD's cores: only for a part-filled group
         _mm256_maskstore_ps(dst, mask, m);
+        if (winners)
+            _mm256_maskstore_ps(winners, mask, winner);
+    }
 }
 
 // One image: every 2×2 window of the convolution's output, eight channels at a time, two
@@ -124,9 +152,10 @@ __attribute__((target("avx2,fma"))) inline void storeWindowMaximum(__m256 a, __m
 //
 // kFixed > 0 makes the kernel size a constant, so the compiler unrolls the taps (3 and 5,
 // the common first layers); 0 reads it from the layer.
+// `winners`, when given, receives storeWindowMaximum's winners in the layout of `out`.
 template <int64_t kFixed>
 __attribute__((target("avx2,fma"))) void convPoolImage(const FoldedLayer &f, const float *image, int64_t height,
-                                                       int64_t width, float *out)
+                                                       int64_t width, float *out, float *winners)
 {
     const int64_t k = kFixed > 0 ? kFixed : f.kernel;
     const int64_t pooledH = (height - k + 1) / 2, pooledW = (width - k + 1) / 2;
@@ -160,9 +189,10 @@ __attribute__((target("avx2,fma"))) void convPoolImage(const FoldedLayer &f, con
                         b3 = _mm256_fmadd_ps(_mm256_broadcast_ss(bottom + kx + 3), w, b3);
                     }
                 }
-                float *dst = out + (py * pooledW + px) * C;
-                storeWindowMaximum(a0, a1, a2, a3, bias, f.relu, full, mask, dst + group);
-                storeWindowMaximum(b0, b1, b2, b3, bias, f.relu, full, mask, dst + C + group);
+                const int64_t at = (py * pooledW + px) * C + group;
+                storeWindowMaximum(a0, a1, a2, a3, bias, f.relu, full, mask, out + at, winners ? winners + at : nullptr);
+                storeWindowMaximum(b0, b1, b2, b3, bias, f.relu, full, mask, out + at + C,
+                                   winners ? winners + at + C : nullptr);
             }
             // An odd last window: the loop above for one window. Written out rather than shared
             // through a helper over an array of sums: at -O2 GCC kept such arrays in memory and
@@ -180,13 +210,199 @@ __attribute__((target("avx2,fma"))) void convPoolImage(const FoldedLayer &f, con
                         a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(bottom + kx + 1), w, a3);
                     }
                 }
-                storeWindowMaximum(a0, a1, a2, a3, bias, f.relu, full, mask, out + (py * pooledW + px) * C + group);
+                const int64_t at = (py * pooledW + px) * C + group;
+                storeWindowMaximum(a0, a1, a2, a3, bias, f.relu, full, mask, out + at, winners ? winners + at : nullptr);
             }
         }
     }
 }
 
+// The gradient of the weights in columns kx0 … kx0 + kCols − 1 of kernel row ky, eight
+// channels from `group` on, over one image. Each pooled value's gradient flows back to the
+// one sum that won its window (storeWindowMaximum's winners) and from there to that sum's
+// inputs. The winner differs from channel to channel, so the four window positions are
+// taken in turn with the gradient masked to the channels each one won: four times the
+// multiply-adds of the sparse sum, but every one of them on eight channels at once.
+// Explicit accumulators rather than an array: GCC kept arrays of sums in memory (session 9).
+template <int64_t kCols>
+__attribute__((target("avx2,fma"))) void accumulateWeightGradient(const float *image, int64_t width, const float *grad,
+                                                                  const float *winners, int64_t C, int64_t group,
+                                                                  bool full, __m256i mask, int64_t pooledH,
+                                                                  int64_t pooledW, int64_t ky, int64_t kx0, float *dst,
+                                                                  int64_t dstStride)
+{
+    static_assert(kCols >= 1 && kCols <= 5, "five accumulators at most");
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero;
+    for (int64_t py = 0; py < pooledH; ++py) {
+        for (int64_t px = 0; px < pooledW; ++px) {
+            const int64_t at = (py * pooledW + px) * C + group;
+            const __m256 g = full ? _mm256_loadu_ps(grad + at) : _mm256_maskload_ps(grad + at, mask);
+            const __m256 won = full ? _mm256_loadu_ps(winners + at) : _mm256_maskload_ps(winners + at, mask);
+            const float *window = image + (2 * py + ky) * width + 2 * px + kx0;
+            for (int position = 0; position < 4; ++position) {
+                const __m256 gd = _mm256_and_ps(g, _mm256_cmp_ps(won, _mm256_set1_ps(float(position)), _CMP_EQ_OQ));
+                const float *row = window + (position >> 1) * width + (position & 1);
+                s0 = _mm256_fmadd_ps(_mm256_broadcast_ss(row), gd, s0);
+                if constexpr (kCols > 1)
+                    s1 = _mm256_fmadd_ps(_mm256_broadcast_ss(row + 1), gd, s1);
+                if constexpr (kCols > 2)
+                    s2 = _mm256_fmadd_ps(_mm256_broadcast_ss(row + 2), gd, s2);
+                if constexpr (kCols > 3)
+                    s3 = _mm256_fmadd_ps(_mm256_broadcast_ss(row + 3), gd, s3);
+                if constexpr (kCols > 4)
+                    s4 = _mm256_fmadd_ps(_mm256_broadcast_ss(row + 4), gd, s4);
+            }
+        }
+    }
+    const __m256 sums[5] = {s0, s1, s2, s3, s4};
+    for (int64_t c = 0; c < kCols; ++c)
+        _mm256_storeu_ps(dst + c * dstStride, _mm256_add_ps(_mm256_loadu_ps(dst + c * dstStride), sums[c]));
+}
+
+// One image's share of the weight gradient (dWeight[tap][paddedChannels]) and the bias
+// gradient (dBias[paddedChannels], the sum of the gradients that passed the ReLU).
+__attribute__((target("avx2,fma"))) void convPoolGradientImage(int64_t kernel, int64_t C, int64_t paddedC,
+                                                               const float *image, int64_t width, const float *grad,
+                                                               const float *winners, int64_t pooledH, int64_t pooledW,
+                                                               float *dWeight, float *dBias)
+{
+    for (int64_t group = 0; group < paddedC; group += kLanes) {
+        const int64_t lanes = std::min(kLanes, C - group);
+        alignas(32) int32_t maskBits[kLanes];
+        for (int64_t l = 0; l < kLanes; ++l)
+            maskBits[l] = l < lanes ? -1 : 0;
+        const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i *>(maskBits));
+        const bool full = lanes == kLanes;
+        for (int64_t ky = 0; ky < kernel; ++ky) {
+            for (int64_t kx0 = 0; kx0 < kernel; kx0 += 5) {
+                float *dst = dWeight + (ky * kernel + kx0) * paddedC + group;
+                const auto row = [&](auto cols) {
+                    accumulateWeightGradient<decltype(cols)::value>(image, width, grad, winners, C, group, full, mask,
+                                                                    pooledH, pooledW, ky, kx0, dst, paddedC);
+                };
+                switch (std::min<int64_t>(5, kernel - kx0)) {
+                case 1: row(std::integral_constant<int64_t, 1>()); break;
+                case 2: row(std::integral_constant<int64_t, 2>()); break;
+                case 3: row(std::integral_constant<int64_t, 3>()); break;
+                case 4: row(std::integral_constant<int64_t, 4>()); break;
+                default: row(std::integral_constant<int64_t, 5>()); break;
+                }
+            }
+        }
+        __m256 sum = _mm256_setzero_ps();
+        for (int64_t p = 0; p < pooledH * pooledW; ++p) {
+            const int64_t at = p * C + group;
+            const __m256 g = full ? _mm256_loadu_ps(grad + at) : _mm256_maskload_ps(grad + at, mask);
+            const __m256 won = full ? _mm256_loadu_ps(winners + at) : _mm256_maskload_ps(winners + at, mask);
+            sum = _mm256_add_ps(sum, _mm256_and_ps(g, _mm256_cmp_ps(won, _mm256_setzero_ps(), _CMP_GE_OQ)));
+        }
+        _mm256_storeu_ps(dBias + group, _mm256_add_ps(_mm256_loadu_ps(dBias + group), sum));
+    }
+}
+
 #endif
+
+} // namespace
+
+namespace {
+
+/** The pooled output of `f` on the N×1×H×W images `x`, and the winners when asked for. */
+torch::Tensor runFolded(const FoldedLayer &f, const torch::Tensor &x, torch::Tensor *winners)
+{
+    const int64_t n = x.size(0), height = x.size(2), width = x.size(3);
+    const int64_t pooledH = (height - f.kernel + 1) / 2, pooledW = (width - f.kernel + 1) / 2;
+    const auto options = torch::TensorOptions(torch::kFloat).memory_format(torch::MemoryFormat::ChannelsLast);
+    torch::Tensor out = torch::empty({n, f.channels, pooledH, pooledW}, options);
+    if (winners)
+        *winners = torch::empty({n, f.channels, pooledH, pooledW}, options);
+#ifdef LAB_INPUT_CONV_POOL
+    const float *in = x.data_ptr<float>();
+    float *o = out.data_ptr<float>();
+    float *won = winners ? winners->data_ptr<float>() : nullptr;
+    const int64_t imageSize = height * width, outSize = pooledH * pooledW * f.channels;
+    const auto image = f.kernel == 5 ? convPoolImage<5> : f.kernel == 3 ? convPoolImage<3> : convPoolImage<0>;
+    at::parallel_for(0, n, 16, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i)
+            image(f, in + i * imageSize, height, width, o + i * outSize, won ? won + i * outSize : nullptr);
+    });
+#endif
+    return out;
+}
+
+/**
+ * The fused layer while training: forward as in evaluation, plus the winner of every
+ * window; backward gives the gradients of the convolution's weight and bias (the input,
+ * the image batch, needs none). Replaces libtorch's convolution, max pool and ReLU with
+ * their backward passes, where oneDNN's weight gradient for one input channel ran at
+ * ~16 GFLOP/s (session 8: 5.5 ms of quick-99's 27 ms step).
+ */
+class InputConvPoolFunction : public torch::autograd::Function<InputConvPoolFunction>
+{
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &x,
+                                 const torch::Tensor &weight, const torch::Tensor &bias, bool relu)
+    {
+        torch::Tensor winners;
+        const torch::Tensor out = runFolded(foldedLayer(weight, bias, nullptr, relu), x, &winners);
+        ctx->save_for_backward({x, winners});
+        ctx->saved_data["weight_sizes"] = weight.sizes();
+        ctx->saved_data["weight_strides"] = weight.strides();
+        return out;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
+                                                   torch::autograd::variable_list gradOutputs)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const torch::Tensor &x = saved[0], &winners = saved[1];
+        const torch::Tensor grad = gradOutputs[0].contiguous(torch::MemoryFormat::ChannelsLast);
+        const std::vector<int64_t> sizes = ctx->saved_data["weight_sizes"].toIntVector();
+        const std::vector<int64_t> strides = ctx->saved_data["weight_strides"].toIntVector();
+        const int64_t n = x.size(0), width = x.size(3);
+        const int64_t C = sizes[0], kernel = sizes[2], taps = kernel * kernel;
+        const int64_t paddedC = (C + kLanes - 1) / kLanes * kLanes;
+        const int64_t pooledH = winners.size(2), pooledW = winners.size(3);
+        // One partial sum per part of the batch, added in a fixed order: the same gradients
+        // for the same thread count, run after run.
+        const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(n, at::get_num_threads()));
+        std::vector<float> partial(size_t(parts * (taps + 1) * paddedC), 0.0f);
+#ifdef LAB_INPUT_CONV_POOL
+        const float *in = x.data_ptr<float>(), *g = grad.data_ptr<float>(), *won = winners.data_ptr<float>();
+        const int64_t imageSize = x.size(2) * width, outSize = pooledH * pooledW * C;
+        at::parallel_for(0, parts, 1, [&](int64_t begin, int64_t end) {
+            for (int64_t part = begin; part < end; ++part) {
+                float *dWeight = partial.data() + part * (taps + 1) * paddedC, *dBias = dWeight + taps * paddedC;
+                for (int64_t i = part * n / parts; i < (part + 1) * n / parts; ++i)
+                    convPoolGradientImage(kernel, C, paddedC, in + i * imageSize, width, g + i * outSize,
+                                          won + i * outSize, pooledH, pooledW, dWeight, dBias);
+            }
+        });
+#endif
+        torch::Tensor dWeight = torch::empty_strided(sizes, strides, torch::kFloat);
+        torch::Tensor dBias = torch::empty({C}, torch::kFloat);
+        float *dw = dWeight.data_ptr<float>(), *db = dBias.data_ptr<float>();
+        for (int64_t c = 0; c < C; ++c) {
+            for (int64_t t = 0; t < taps; ++t) {
+                float sum = 0;
+                for (int64_t part = 0; part < parts; ++part)
+                    sum += partial[size_t((part * (taps + 1) + t) * paddedC + c)];
+                dw[c * strides[0] + (t / kernel) * strides[2] + (t % kernel) * strides[3]] = sum;
+            }
+            float sum = 0;
+            for (int64_t part = 0; part < parts; ++part)
+                sum += partial[size_t((part * (taps + 1) + taps) * paddedC + c)];
+            db[c] = sum;
+        }
+        return {torch::Tensor(), dWeight, dBias, torch::Tensor()};
+    }
+};
+
+bool wantsWeightGradient(const torch::nn::Conv2dImpl &conv)
+{
+    return torch::GradMode::is_enabled()
+           && (conv.weight.requires_grad() || (conv.options.bias() && conv.bias.requires_grad()));
+}
 
 } // namespace
 
@@ -195,19 +411,23 @@ int inputConvPoolSpan(const torch::nn::Sequential &net, size_t first, const torc
     if (!cpuHasAvx2Fma() || first + 1 >= net->size())
         return 0;
     const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
-    if (!conv || !isPlainInputConv(*conv) || conv->is_training())
+    if (!conv || !isPlainInputConv(*conv))
         return 0;
     if (x.dim() != 4 || x.scalar_type() != torch::kFloat || x.size(1) != 1 || !x.is_contiguous())
         return 0;
     const int64_t k = conv->options.kernel_size()->at(0);
     if (x.size(2) - k + 1 < 2 || x.size(3) - k + 1 < 2)
         return 0;
-    // Only where nothing needs a gradient: test passes, inference.
-    if (torch::GradMode::is_enabled() && (x.requires_grad() || conv->weight.requires_grad()))
+    // The input's gradient (saliency maps) is not computed here.
+    if (torch::GradMode::is_enabled() && x.requires_grad())
+        return 0;
+    const bool training = wantsWeightGradient(*conv);
+    if (training && !conv->options.bias())
         return 0;
     size_t i = first + 1;
     if (const auto *bn = net->ptr(i)->as<torch::nn::BatchNorm2d>()) {
-        if (bn->is_training() || !bn->options.affine() || !bn->options.track_running_stats())
+        // Folded into the weights only with its running statistics and nothing to learn.
+        if (training || bn->is_training() || !bn->options.affine() || !bn->options.track_running_stats())
             return 0;
         ++i;
     }
@@ -222,22 +442,11 @@ int inputConvPoolSpan(const torch::nn::Sequential &net, size_t first, const torc
 
 torch::Tensor inputConvPool(const torch::nn::Sequential &net, size_t first, int span, const torch::Tensor &x)
 {
-    const FoldedLayer f = fold(net, first, span);
-    const int64_t n = x.size(0), height = x.size(2), width = x.size(3);
-    const int64_t pooledH = (height - f.kernel + 1) / 2, pooledW = (width - f.kernel + 1) / 2;
-    torch::Tensor out = torch::empty({n, f.channels, pooledH, pooledW},
-                                     torch::TensorOptions(torch::kFloat).memory_format(torch::MemoryFormat::ChannelsLast));
-#ifdef LAB_INPUT_CONV_POOL
-    const float *in = x.data_ptr<float>();
-    float *o = out.data_ptr<float>();
-    const int64_t imageSize = height * width, outSize = pooledH * pooledW * f.channels;
-    const auto image = f.kernel == 5 ? convPoolImage<5> : f.kernel == 3 ? convPoolImage<3> : convPoolImage<0>;
-    at::parallel_for(0, n, 16, [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i)
-            image(f, in + i * imageSize, height, width, o + i * outSize);
-    });
-#endif
-    return out;
+    const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
+    if (wantsWeightGradient(*conv))
+        return InputConvPoolFunction::apply(x, conv->weight, conv->bias,
+                                            net->ptr(first + size_t(span) - 1)->as<torch::nn::ReLU>() != nullptr);
+    return runFolded(fold(net, first, span), x, nullptr);
 }
 
 } // namespace lab

@@ -26,6 +26,8 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <tuple>
+
 using namespace lab;
 
 namespace {
@@ -461,7 +463,9 @@ private Q_SLOTS:
             net->push_back(torch::nn::ReLU());
         net->push_back(torch::nn::Flatten());
         const torch::Tensor x = torch::randn({37, 1, side, side});   // 37: an odd chunk for the threads
-        QCOMPARE(inputConvPoolSpan(net, 0, x), 0);   // training mode: the modules run
+        // In training, a batch norm needs the statistics of the whole convolution output:
+        // then the modules run. Without one the layer trains fused (the test below).
+        QCOMPARE(inputConvPoolSpan(net, 0, x) == 0, batchNorm);
         net->eval();
         {
             torch::Tensor withGrad = x.clone().requires_grad_();
@@ -478,6 +482,76 @@ private Q_SLOTS:
         QVERIFY(got.is_contiguous(torch::MemoryFormat::ChannelsLast));
         const double diff = (got - expected).abs().max().item<double>();
         QVERIFY2(diff < 2e-5 * (1 + expected.abs().max().item<double>()), qPrintable(QStringLiteral("max difference %1").arg(diff)));
+    }
+
+    void inputConvPoolTrainingMatchesModules_data()
+    {
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<bool>("relu");
+        QTest::newRow("quick-99: 12 channels 5x5, pool, ReLU") << 12 << 5 << true;
+        QTest::newRow("the peer's net: 24 channels 5x5") << 24 << 5 << true;
+        QTest::newRow("6 channels 3x3, no ReLU, odd pooled width (13)") << 6 << 3 << false;
+        QTest::newRow("7x7: kernel rows in parts of five and two") << 10 << 7 << true;
+        QTest::newRow("odd convolution output (25 -> 12)") << 9 << 4 << true;
+    }
+
+    // The fused first layer while training: the modules' output, and their gradients for
+    // the convolution's weight and bias, from the same upstream gradient. A wrong winner of
+    // a pooling window, a wrong tap or a gradient let through a closed ReLU shows here.
+    void inputConvPoolTrainingMatchesModules()
+    {
+        QFETCH(int, channels);
+        QFETCH(int, kernel);
+        QFETCH(bool, relu);
+#if defined(__GNUC__) && defined(__x86_64__)
+        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+            QSKIP("the fused layer needs AVX2 and FMA; without them the modules run as they are");
+#else
+        QSKIP("the fused layer is built for x86-64 (GCC, Clang); elsewhere the modules run as they are");
+#endif
+        torch::manual_seed(11);
+        torch::nn::Sequential net;
+        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(1, channels, kernel));
+        {
+            torch::NoGradGuard noGrad;   // the lab trains with channels-last weights
+            conv->weight.set_data(torch::empty_like(conv->weight, torch::MemoryFormat::ChannelsLast).copy_(conv->weight));
+        }
+        net->push_back(conv);
+        net->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+        if (relu)
+            net->push_back(torch::nn::ReLU());
+        const torch::Tensor x = torch::randn({37, 1, 28, 28});
+        const int span = inputConvPoolSpan(net, 0, x);
+        QCOMPARE(span, 2 + int(relu));
+
+        torch::Tensor expected = x;
+        for (int i = 0; i < span; ++i)
+            expected = net->begin()[i].forward(expected);
+        const torch::Tensor upstream = torch::randn(expected.sizes());
+        (expected * upstream).sum().backward();
+        const torch::Tensor expectedWeightGrad = conv->weight.grad().clone(), expectedBiasGrad = conv->bias.grad().clone();
+        conv->weight.mutable_grad() = torch::Tensor();
+        conv->bias.mutable_grad() = torch::Tensor();
+
+        const torch::Tensor got = inputConvPool(net, 0, span, x);
+        QVERIFY(got.requires_grad());
+        QCOMPARE(got.sizes(), expected.sizes());
+        const double outDiff = (got - expected).abs().max().item<double>();
+        QVERIFY2(outDiff < 2e-5 * (1 + expected.abs().max().item<double>()), qPrintable(QString::number(outDiff)));
+        (got * upstream).sum().backward();
+        QCOMPARE(conv->weight.grad().sizes(), expectedWeightGrad.sizes());
+        for (const auto &[name, mine, theirs] : {std::tuple{"weight", conv->weight.grad(), expectedWeightGrad},
+                                                 std::tuple{"bias", conv->bias.grad(), expectedBiasGrad}}) {
+            const double scale = std::max(1e-3, theirs.abs().max().item<double>());
+            const double diff = (mine - theirs).abs().max().item<double>() / scale;
+            QVERIFY2(diff < 1e-4, qPrintable(QStringLiteral("%1 gradient: relative difference %2").arg(QLatin1String(name)).arg(diff)));
+        }
+        // The same gradients again for the same batch: nothing depends on thread timing.
+        const torch::Tensor first = conv->weight.grad().clone();
+        conv->weight.mutable_grad() = torch::Tensor();
+        (inputConvPool(net, 0, span, x) * upstream).sum().backward();
+        QVERIFY(torch::equal(conv->weight.grad(), first));
     }
 
     // In a whole network the test pass takes the fused layer and scores what the modules
@@ -506,10 +580,13 @@ private Q_SLOTS:
     void channelsLastMatchesPlainPath_data()
     {
         QTest::addColumn<bool>("batchNorm");
-        QTest::newRow("pool before ReLU") << false;
+        QTest::addColumn<bool>("fusedInput");
+        QTest::newRow("pool before ReLU") << false << false;
         // 6 and 12 channels: not multiples of 8, so channelsLastBatchNorm stands in for
         // libtorch's layer; the 8-channel one stays libtorch's.
-        QTest::newRow("batch norm") << true;
+        QTest::newRow("batch norm") << true << false;
+        // quick-99's first block: convolution, pool, ReLU train as inputConvPool.
+        QTest::newRow("fused first layer") << false << true;
     }
 
     // The convolution fast path (channels-last weights and inputs, pool before ReLU, in
@@ -519,12 +596,15 @@ private Q_SLOTS:
     void channelsLastMatchesPlainPath()
     {
         QFETCH(bool, batchNorm);
+        QFETCH(bool, fusedInput);
         const auto data = syntheticData();
         NetworkSpec spec;
         spec.layers = {LayerSpec::conv(6, 5), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::maxPool(2),
                        LayerSpec::conv(8, 3, 1, 1), LayerSpec::maxPool(2), LayerSpec::activation(LayerSpec::Type::ReLU),
                        LayerSpec::flatten(), LayerSpec::linear(32), LayerSpec::activation(LayerSpec::Type::ReLU),
                        LayerSpec::linear(10)};
+        if (fusedInput)
+            std::swap(spec.layers[1], spec.layers[2]);   // conv, pool, ReLU
         if (batchNorm) {
             spec.layers = {LayerSpec::conv(6, 5), LayerSpec::batchNorm(), LayerSpec::activation(LayerSpec::Type::ReLU),
                            LayerSpec::maxPool(2), LayerSpec::conv(12, 3, 1, 1), LayerSpec::batchNorm(),
@@ -547,6 +627,10 @@ private Q_SLOTS:
         torch::Tensor xFast = fast.emptyInput(batch, 1, 28, 28);
         Dataset::normalizeRange(data->train, 0, batch, data->norm, xFast.data_ptr<float>());
         QCOMPARE(xFast.stride(1), int64_t(1));   // NHWC strides even for one channel
+#if defined(__GNUC__) && defined(__x86_64__)
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+            QCOMPARE(inputConvPoolSpan(fast.net, 0, xFast), fusedInput ? 3 : 0);
+#endif
         const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()), {batch}, torch::kLong);
 
         const torch::Tensor plainLoss = torch::nn::functional::cross_entropy(plain.net->forward(x), y);
