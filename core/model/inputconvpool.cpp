@@ -1,6 +1,7 @@
 #include "core/model/inputconvpool_p.h"
 
 #include "core/model/channelslastbatchnorm_p.h"
+#include "core/model/channelslastmaxpool_p.h"
 
 #include <ATen/Parallel.h>
 
@@ -42,15 +43,6 @@ bool isPlainInputConv(const torch::nn::Conv2dImpl &conv)
     if (const auto *padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding()))
         return (*padding)->at(0) == 0 && (*padding)->at(1) == 0;
     return c10::get_if<torch::enumtype::kValid>(&o.padding()) != nullptr;
-}
-
-bool isPlainTwoByTwoPool(const torch::nn::MaxPool2dImpl &pool)
-{
-    const auto &o = pool.options;
-    for (int d = 0; d < 2; ++d)
-        if (o.kernel_size()->at(d) != 2 || o.stride()->at(d) != 2 || o.padding()->at(d) != 0 || o.dilation()->at(d) != 1)
-            return false;
-    return !o.ceil_mode();
 }
 
 bool cpuHasAvx2Fma()
@@ -432,7 +424,7 @@ int inputConvPoolSpan(const torch::nn::Sequential &net, size_t first, const torc
         ++i;
     }
     const auto *pool = i < net->size() ? net->ptr(i)->as<torch::nn::MaxPool2d>() : nullptr;
-    if (!pool || !isPlainTwoByTwoPool(*pool))
+    if (!pool || !isPlainTwoByTwoMaxPool(*pool))
         return 0;
     ++i;
     if (i < net->size() && net->ptr(i)->as<torch::nn::ReLU>())

@@ -2,6 +2,7 @@
 
 #include "core/common/laberror.h"
 #include "core/model/channelslastbatchnorm_p.h"
+#include "core/model/channelslastmaxpool_p.h"
 #include "core/model/inputconvpool_p.h"
 #include "core/model/shapeinference.h"
 
@@ -52,10 +53,22 @@ torch::Tensor BuiltNetwork::run(const torch::Tensor &input)
             i += size_t(span) - 1;
             continue;
         }
+        if (const auto *pool = net->ptr(i)->as<torch::nn::MaxPool2d>(); pool && fitsChannelsLastMaxPool(x, *pool)) {
+            const bool relu = i + 1 < n && net->ptr(i + 1)->as<torch::nn::ReLU>();
+            x = channelsLastMaxPool(x, relu);
+            i += size_t(relu);
+            continue;
+        }
         if (i + 1 < n && net->ptr(i)->as<torch::nn::ReLU>() && net->ptr(i + 1)->as<torch::nn::MaxPool2d>()) {
-            // Max pool's backward keeps its indices, not its output: the ReLU may overwrite it.
-            x = net->ptr(i + 1)->as<torch::nn::MaxPool2d>()->forward(x);
-            x = torch::relu_(x);
+            // ReLU then pool is pool then ReLU: max and ReLU commute exactly.
+            auto *pool = net->ptr(i + 1)->as<torch::nn::MaxPool2d>();
+            if (fitsChannelsLastMaxPool(x, *pool)) {
+                x = channelsLastMaxPool(x, /*relu=*/true);
+            } else {
+                // Max pool's backward keeps its indices, not its output: the ReLU may overwrite it.
+                x = pool->forward(x);
+                x = torch::relu_(x);
+            }
             ++i;
             continue;
         }

@@ -36,10 +36,11 @@ struct BuiltNetwork
     /**
      * The same numbers as forward() with less work, for training and evaluation: a ReLU
      * followed by a max pool runs as pool-then-ReLU (max and ReLU commute exactly, and
-     * the ReLU then touches a quarter of the values), in place; batch norm on channels-last
-     * images runs as channelsLastBatchNorm; a first convolution of the one-channel image
-     * with its 2×2 max pool (and, when only evaluating, a batch norm between them) runs as
-     * inputConvPool.
+     * the ReLU then touches a quarter of the values); a 2×2 max pool of channels-last
+     * images, with the ReLU next to it, runs as channelsLastMaxPool; batch norm on
+     * channels-last images runs as channelsLastBatchNorm; a first convolution of the
+     * one-channel image with its 2×2 max pool (and, when only evaluating, a batch norm
+     * between them) runs as inputConvPool.
      */
     torch::Tensor run(const torch::Tensor &input);
     /** An uninitialised N×C×H×W float tensor in the layout this network computes fastest with. */

@@ -7,6 +7,7 @@
 #include "core/experiment/runobserver.h"
 #include "core/experiment/runstore.h"
 #include "core/model/channelslastbatchnorm_p.h"
+#include "core/model/channelslastmaxpool_p.h"
 #include "core/model/inputconvpool_p.h"
 #include "core/model/networkbuilder_p.h"
 #include "core/train/augmentation_p.h"
@@ -482,6 +483,63 @@ private Q_SLOTS:
         QVERIFY(got.is_contiguous(torch::MemoryFormat::ChannelsLast));
         const double diff = (got - expected).abs().max().item<double>();
         QVERIFY2(diff < 2e-5 * (1 + expected.abs().max().item<double>()), qPrintable(QStringLiteral("max difference %1").arg(diff)));
+    }
+
+    void channelsLastMaxPoolMatchesModules_data()
+    {
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("height");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<QString>("order");   // "pool", "pool relu" or "relu pool"
+        QTest::addColumn<bool>("ties");       // small integers: many windows with equal values
+        QTest::newRow("quick-99's second pool: 24 channels, then ReLU") << 24 << 10 << 10 << "pool relu" << false;
+        QTest::newRow("12 channels (a part-filled vector), no ReLU") << 12 << 10 << 10 << "pool" << false;
+        QTest::newRow("ReLU then pool, odd sides (11x9)") << 6 << 11 << 9 << "relu pool" << false;
+        QTest::newRow("equal values: the first in row order wins") << 5 << 8 << 6 << "pool" << true;
+        QTest::newRow("equal values with a ReLU after") << 9 << 6 << 6 << "pool relu" << true;
+        QTest::newRow("equal values with a ReLU before") << 9 << 6 << 6 << "relu pool" << true;
+    }
+
+    // The channels-last 2x2 max pool (with the ReLU next to it): libtorch's output and the
+    // gradient it sends back, value for value. The gradient only copies upstream values, so
+    // the comparison is exact: a gradient sent to the wrong one of equal values shows here.
+    void channelsLastMaxPoolMatchesModules()
+    {
+        QFETCH(int, channels);
+        QFETCH(int, height);
+        QFETCH(int, width);
+        QFETCH(QString, order);
+        QFETCH(bool, ties);
+        torch::manual_seed(13);
+        const torch::Tensor values = ties ? torch::randint(-2, 3, {7, channels, height, width}).to(torch::kFloat)
+                                          : torch::randn({7, channels, height, width});
+        const torch::Tensor x = values.contiguous(torch::MemoryFormat::ChannelsLast);
+        torch::nn::MaxPool2d pool(torch::nn::MaxPool2dOptions(2));
+        QVERIFY(fitsChannelsLastMaxPool(x, *pool));
+        QVERIFY(!fitsChannelsLastMaxPool(values.contiguous(), *pool) || channels == 1);   // NCHW stays libtorch's
+        QVERIFY(!fitsChannelsLastMaxPool(x, *torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3))));
+
+        const torch::Tensor plainX = x.detach().clone().requires_grad_();
+        torch::Tensor expected = plainX;
+        if (order == QLatin1String("relu pool"))
+            expected = torch::relu(expected);
+        expected = pool->forward(expected);
+        if (order == QLatin1String("pool relu"))
+            expected = torch::relu(expected);
+        const torch::Tensor upstream = torch::randn(expected.sizes());
+        (expected * upstream).sum().backward();
+
+        const torch::Tensor fastX = x.detach().clone().requires_grad_();
+        const torch::Tensor got = channelsLastMaxPool(fastX, order != QLatin1String("pool"));
+        QVERIFY(got.is_contiguous(torch::MemoryFormat::ChannelsLast));
+        QVERIFY(torch::equal(got, expected));
+        (got * upstream).sum().backward();
+        QVERIFY2(torch::equal(fastX.grad(), plainX.grad()),
+                 qPrintable(QStringLiteral("gradients differ by up to %1").arg((fastX.grad() - plainX.grad()).abs().max().item<double>())));
+        {
+            torch::InferenceMode inference;   // the test pass: no autograd at all
+            QVERIFY(torch::equal(channelsLastMaxPool(x, order != QLatin1String("pool")), expected.detach()));
+        }
     }
 
     void inputConvPoolTrainingMatchesModules_data()
