@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   cmake g++ ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev qt6-image-formats-plugins
-  libtorch-dev zlib1g-dev libopenblas0-openmp
+  libtorch-dev zlib1g-dev libdeflate-dev libopenblas0-openmp
   dataset-fashion-mnist   # the tests check that Fashion-MNIST loads through the same path
   libqt6svg6-dev          # charts exported as SVG
   libonnx-dev libprotobuf-dev   # ONNX export (onnx's CMake package needs Protobuf)

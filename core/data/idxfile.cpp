@@ -9,6 +9,10 @@
 #include <QtEndian>
 #include <zlib.h>
 
+#ifdef LAB_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
+
 namespace lab {
 
 namespace {
@@ -44,6 +48,38 @@ qsizetype declaredIdxSize(const uchar *data, qsizetype n)
     }
     return headerSize + total;
 }
+
+#ifdef LAB_HAVE_LIBDEFLATE
+/**
+ * The common case in one call: a single-member gzip file of an idx image whose trailer
+ * states its size honestly, within `maxBytes`. libdeflate inflates a whole buffer ~2.5× as
+ * fast as zlib's streaming inflate (MNIST's training images: 0.065 s against 0.17 s), and
+ * loading the data is part of every run's time. Anything else — a trailer that lies, data
+ * after the first member, a corrupt stream, an idx header that disagrees with the size —
+ * returns an empty result and goes through zlib, whose path says exactly what is wrong.
+ */
+QByteArray inflateWhole(const QByteArray &gz, qsizetype maxBytes)
+{
+    if (gz.size() < 18)   // gzip's header and trailer alone take 18 bytes
+        return QByteArray();
+    const qsizetype size = qFromLittleEndian<quint32>(gz.constData() + gz.size() - 4);
+    if (size < headerProbe || size > maxBytes || size > gz.size() * 1032 + 1024)
+        return QByteArray();
+    QByteArray out(size, Qt::Uninitialized);
+    adviseHugePages(out.data(), size_t(out.size()));
+    libdeflate_decompressor *decompressor = libdeflate_alloc_decompressor();
+    if (!decompressor)
+        return QByteArray();
+    size_t read = 0, written = 0;
+    const libdeflate_result result = libdeflate_gzip_decompress_ex(decompressor, gz.constData(), size_t(gz.size()),
+                                                                   out.data(), size_t(out.size()), &read, &written);
+    libdeflate_free_decompressor(decompressor);
+    if (result != LIBDEFLATE_SUCCESS || read != size_t(gz.size()) || written != size_t(size)
+        || declaredIdxSize(reinterpret_cast<const uchar *>(out.constData()), size) != size)
+        return QByteArray();
+    return out;
+}
+#endif
 
 } // namespace
 
@@ -100,6 +136,10 @@ IdxFile IdxFile::parse(QByteArray raw, const QString &name)
 
 QByteArray IdxFile::gunzip(const QByteArray &gz, const QString &name, qsizetype maxBytes)
 {
+#ifdef LAB_HAVE_LIBDEFLATE
+    if (QByteArray whole = inflateWhole(gz, maxBytes); !whole.isEmpty())
+        return whole;
+#endif
     z_stream stream{};
     // 16 + MAX_WBITS: expect a gzip header, not a raw zlib stream.
     if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)

@@ -131,6 +131,33 @@ private Q_SLOTS:
         const QString notGzip = dir.filePath(QStringLiteral("plain.gz"));
         writeRaw(notGzip, file.serialize());
         QVERIFY_THROWS_EXCEPTION(LabError, IdxFile::read(notGzip));
+
+        // The gzip trailer's size is a claim: one that is off by a byte must not be believed
+        // (libdeflate's one-call path uses it to size its buffer).
+        QByteArray lyingSize = gz;
+        lyingSize[lyingSize.size() - 4] = char(lyingSize[lyingSize.size() - 4] + 1);
+        const QString lying = dir.filePath(QStringLiteral("lying.gz"));
+        writeRaw(lying, lyingSize);
+        try {
+            IdxFile::read(lying);
+            QFAIL("a gzip file whose trailer misstates its size was accepted");
+        } catch (const LabError &e) {
+            QVERIFY2(e.message().contains(lying), qPrintable(e.message()));
+        }
+
+        // An idx header that declares less than the file holds: refused by what the header says.
+        IdxFile inconsistent;
+        inconsistent.dims = {900};
+        inconsistent.bytes = QByteArray(1000, '\3');   // write() does not check: 100 bytes too many
+        const QString shortHeader = dir.filePath(QStringLiteral("short-header.gz"));
+        inconsistent.write(shortHeader);
+        try {
+            IdxFile::read(shortHeader);
+            QFAIL("a file holding more than its idx header declares was accepted");
+        } catch (const LabError &e) {
+            QVERIFY2(e.message().contains(shortHeader) && e.message().contains(QStringLiteral("its idx header declares")),
+                     qPrintable(e.message()));
+        }
     }
 
     void missingFileNamesIt()
