@@ -32,17 +32,22 @@ struct FoldedLayer
     bool relu = false;
 };
 
-bool isPlainInputConv(const torch::nn::Conv2dImpl &conv)
+/**
+ * The zero padding of a convolution of the one-channel image with a square kernel, stride 1
+ * and no dilation (the same on all sides), or −1 for any other convolution. A padded input
+ * is padded once in memory and then convolved without padding.
+ */
+int64_t inputConvPadding(const torch::nn::Conv2dImpl &conv)
 {
     const auto &o = conv.options;
     if (o.in_channels() != 1 || o.groups() != 1 || o.transposed())
-        return false;
+        return -1;
     if (o.kernel_size()->at(0) != o.kernel_size()->at(1) || o.stride()->at(0) != 1 || o.stride()->at(1) != 1
         || o.dilation()->at(0) != 1 || o.dilation()->at(1) != 1)
-        return false;
+        return -1;
     if (const auto *padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding()))
-        return (*padding)->at(0) == 0 && (*padding)->at(1) == 0;
-    return c10::get_if<torch::enumtype::kValid>(&o.padding()) != nullptr;
+        return (*padding)->at(0) == (*padding)->at(1) && (*padding)->at(0) >= 0 ? (*padding)->at(0) : -1;
+    return c10::get_if<torch::enumtype::kValid>(&o.padding()) != nullptr ? 0 : -1;
 }
 
 bool cpuHasAvx2Fma()
@@ -390,6 +395,12 @@ public:
     }
 };
 
+template <typename Module>
+bool moduleIs(const torch::nn::Sequential &net, size_t i)
+{
+    return i < net->size() && net->ptr(i)->as<Module>() != nullptr;
+}
+
 bool wantsWeightGradient(const torch::nn::Conv2dImpl &conv)
 {
     return torch::GradMode::is_enabled()
@@ -403,12 +414,13 @@ int inputConvPoolSpan(const torch::nn::Sequential &net, size_t first, const torc
     if (!cpuHasAvx2Fma() || first + 1 >= net->size())
         return 0;
     const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
-    if (!conv || !isPlainInputConv(*conv))
+    if (!conv)
         return 0;
-    if (x.dim() != 4 || x.scalar_type() != torch::kFloat || x.size(1) != 1 || !x.is_contiguous())
+    const int64_t padding = inputConvPadding(*conv);
+    if (padding < 0 || x.dim() != 4 || x.scalar_type() != torch::kFloat || x.size(1) != 1 || !x.is_contiguous())
         return 0;
     const int64_t k = conv->options.kernel_size()->at(0);
-    if (x.size(2) - k + 1 < 2 || x.size(3) - k + 1 < 2)
+    if (x.size(2) + 2 * padding - k + 1 < 2 || x.size(3) + 2 * padding - k + 1 < 2)
         return 0;
     // The input's gradient (saliency maps) is not computed here.
     if (torch::GradMode::is_enabled() && x.requires_grad())
@@ -423,11 +435,14 @@ int inputConvPoolSpan(const torch::nn::Sequential &net, size_t first, const torc
             return 0;
         ++i;
     }
+    // A ReLU before the pool is one after it: max and ReLU commute.
+    if (moduleIs<torch::nn::ReLU>(net, i) && moduleIs<torch::nn::MaxPool2d>(net, i + 1))
+        ++i;
     const auto *pool = i < net->size() ? net->ptr(i)->as<torch::nn::MaxPool2d>() : nullptr;
     if (!pool || !isPlainTwoByTwoMaxPool(*pool))
         return 0;
     ++i;
-    if (i < net->size() && net->ptr(i)->as<torch::nn::ReLU>())
+    if (moduleIs<torch::nn::ReLU>(net, i))
         ++i;
     return int(i - first);
 }
@@ -435,10 +450,15 @@ int inputConvPoolSpan(const torch::nn::Sequential &net, size_t first, const torc
 torch::Tensor inputConvPool(const torch::nn::Sequential &net, size_t first, int span, const torch::Tensor &x)
 {
     const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
-    if (wantsWeightGradient(*conv))
-        return InputConvPoolFunction::apply(x, conv->weight, conv->bias,
-                                            net->ptr(first + size_t(span) - 1)->as<torch::nn::ReLU>() != nullptr);
-    return runFolded(fold(net, first, span), x, nullptr);
+    const int64_t padding = inputConvPadding(*conv);
+    const torch::Tensor input = padding > 0 ? torch::constant_pad_nd(x, {padding, padding, padding, padding}) : x;
+    if (wantsWeightGradient(*conv)) {
+        bool relu = false;
+        for (int i = 1; i < span; ++i)
+            relu = relu || moduleIs<torch::nn::ReLU>(net, first + size_t(i));
+        return InputConvPoolFunction::apply(input, conv->weight, conv->bias, relu);
+    }
+    return runFolded(fold(net, first, span), input, nullptr);
 }
 
 } // namespace lab

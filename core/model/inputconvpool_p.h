@@ -25,10 +25,10 @@ namespace lab {
 /**
  * How many modules from `first` on this stands in for on `x`, or 0 when it does not apply:
  * an x86-64 CPU with AVX2 and FMA; `x` a contiguous N×1×H×W float tensor that needs no
- * gradient; a Conv2d with stride 1, no padding, no dilation and one input channel; then at
- * most one BatchNorm2d, only when evaluating (eval mode, running statistics, no gradient
- * wanted for the weights); then a MaxPool2d of 2×2 with stride 2, no padding and floor
- * rounding; then at most one ReLU.
+ * gradient; a Conv2d with one input channel, a square kernel, stride 1, no dilation and the
+ * same zero padding on all sides; then at most one BatchNorm2d, only when evaluating (eval
+ * mode, running statistics, no gradient wanted for the weights); then a MaxPool2d of 2×2 with
+ * stride 2, no padding and floor rounding, with at most one ReLU before or after it.
  */
 int inputConvPoolSpan(const torch::nn::Sequential &net, size_t first, const torch::Tensor &x);
 

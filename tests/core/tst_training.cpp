@@ -423,13 +423,17 @@ private Q_SLOTS:
         QTest::addColumn<int>("side");
         QTest::addColumn<bool>("batchNorm");
         QTest::addColumn<bool>("relu");
+        QTest::addColumn<int>("padding");
+        QTest::addColumn<bool>("reluBeforePool");
         // Register groups of 8: 12 leaves a part-filled group, 24 fills three.
-        QTest::newRow("quick-99: 12 channels 5x5, pool, ReLU") << 12 << 5 << 28 << false << true;
-        QTest::newRow("the peer's net: 24 channels 5x5") << 24 << 5 << 28 << false << true;
-        QTest::newRow("batch norm, no ReLU") << 24 << 5 << 28 << true << false;
-        QTest::newRow("6 channels 3x3, odd pooled width (13)") << 6 << 3 << 28 << true << true;
-        QTest::newRow("odd convolution output (25 -> 12)") << 9 << 4 << 28 << false << true;
-        QTest::newRow("small image, one window") << 8 << 3 << 5 << false << false;
+        QTest::newRow("quick-99: 12 channels 5x5, pool, ReLU") << 12 << 5 << 28 << false << true << 0 << false;
+        QTest::newRow("the peer's net: 24 channels 5x5") << 24 << 5 << 28 << false << true << 0 << false;
+        QTest::newRow("batch norm, no ReLU") << 24 << 5 << 28 << true << false << 0 << false;
+        QTest::newRow("6 channels 3x3, odd pooled width (13)") << 6 << 3 << 28 << true << true << 0 << false;
+        QTest::newRow("odd convolution output (25 -> 12)") << 9 << 4 << 28 << false << true << 0 << false;
+        QTest::newRow("small image, one window") << 8 << 3 << 5 << false << false << 0 << false;
+        QTest::newRow("default-model: padding 2, ReLU, pool") << 16 << 5 << 28 << false << false << 2 << true;
+        QTest::newRow("CNN_99.5: padding 2, batch norm, ReLU, pool") << 32 << 5 << 28 << true << false << 2 << true;
     }
 
     // The fused first layer of a test pass gives the modules' numbers: convolution, batch
@@ -441,6 +445,8 @@ private Q_SLOTS:
         QFETCH(int, side);
         QFETCH(bool, batchNorm);
         QFETCH(bool, relu);
+        QFETCH(int, padding);
+        QFETCH(bool, reluBeforePool);
 #if defined(__GNUC__) && defined(__x86_64__)
         if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
             QSKIP("the fused layer needs AVX2 and FMA; without them the modules run as they are");
@@ -449,7 +455,7 @@ private Q_SLOTS:
 #endif
         torch::manual_seed(7);
         torch::nn::Sequential net;
-        net->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, channels, kernel)));
+        net->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, channels, kernel).padding(padding)));
         if (batchNorm) {
             torch::nn::BatchNorm2d bn(channels);
             torch::NoGradGuard noGrad;
@@ -459,6 +465,8 @@ private Q_SLOTS:
             bn->bias.uniform_(-0.5, 0.5);
             net->push_back(bn);
         }
+        if (reluBeforePool)
+            net->push_back(torch::nn::ReLU());
         net->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
         if (relu)
             net->push_back(torch::nn::ReLU());
@@ -474,7 +482,7 @@ private Q_SLOTS:
         }
         torch::InferenceMode inference;
         const int span = inputConvPoolSpan(net, 0, x);
-        QCOMPARE(span, 2 + int(batchNorm) + int(relu));
+        QCOMPARE(span, 2 + int(batchNorm) + int(relu) + int(reluBeforePool));
         const torch::Tensor got = inputConvPool(net, 0, span, x);
         torch::Tensor expected = x;
         for (int i = 0; i < span; ++i)
@@ -547,11 +555,15 @@ private Q_SLOTS:
         QTest::addColumn<int>("channels");
         QTest::addColumn<int>("kernel");
         QTest::addColumn<bool>("relu");
-        QTest::newRow("quick-99: 12 channels 5x5, pool, ReLU") << 12 << 5 << true;
-        QTest::newRow("the peer's net: 24 channels 5x5") << 24 << 5 << true;
-        QTest::newRow("6 channels 3x3, no ReLU, odd pooled width (13)") << 6 << 3 << false;
-        QTest::newRow("7x7: kernel rows in parts of five and two") << 10 << 7 << true;
-        QTest::newRow("odd convolution output (25 -> 12)") << 9 << 4 << true;
+        QTest::addColumn<int>("padding");
+        QTest::addColumn<bool>("reluBeforePool");
+        QTest::newRow("quick-99: 12 channels 5x5, pool, ReLU") << 12 << 5 << true << 0 << false;
+        QTest::newRow("the peer's net: 24 channels 5x5") << 24 << 5 << true << 0 << false;
+        QTest::newRow("6 channels 3x3, no ReLU, odd pooled width (13)") << 6 << 3 << false << 0 << false;
+        QTest::newRow("7x7: kernel rows in parts of five and two") << 10 << 7 << true << 0 << false;
+        QTest::newRow("odd convolution output (25 -> 12)") << 9 << 4 << true << 0 << false;
+        QTest::newRow("default-model: padding 2, ReLU, pool") << 16 << 5 << false << 2 << true;
+        QTest::newRow("padding 1, 3x3, odd pooled width (14 -> 7)") << 8 << 3 << true << 1 << false;
     }
 
     // The fused first layer while training: the modules' output, and their gradients for
@@ -562,6 +574,8 @@ private Q_SLOTS:
         QFETCH(int, channels);
         QFETCH(int, kernel);
         QFETCH(bool, relu);
+        QFETCH(int, padding);
+        QFETCH(bool, reluBeforePool);
 #if defined(__GNUC__) && defined(__x86_64__)
         if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
             QSKIP("the fused layer needs AVX2 and FMA; without them the modules run as they are");
@@ -570,18 +584,20 @@ private Q_SLOTS:
 #endif
         torch::manual_seed(11);
         torch::nn::Sequential net;
-        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(1, channels, kernel));
+        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(1, channels, kernel).padding(padding));
         {
             torch::NoGradGuard noGrad;   // the lab trains with channels-last weights
             conv->weight.set_data(torch::empty_like(conv->weight, torch::MemoryFormat::ChannelsLast).copy_(conv->weight));
         }
         net->push_back(conv);
+        if (reluBeforePool)
+            net->push_back(torch::nn::ReLU());
         net->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
         if (relu)
             net->push_back(torch::nn::ReLU());
         const torch::Tensor x = torch::randn({37, 1, 28, 28});
         const int span = inputConvPoolSpan(net, 0, x);
-        QCOMPARE(span, 2 + int(relu));
+        QCOMPARE(span, 2 + int(relu) + int(reluBeforePool));
 
         torch::Tensor expected = x;
         for (int i = 0; i < span; ++i)
@@ -638,13 +654,14 @@ private Q_SLOTS:
     void channelsLastMatchesPlainPath_data()
     {
         QTest::addColumn<bool>("batchNorm");
-        QTest::addColumn<bool>("fusedInput");
-        QTest::newRow("pool before ReLU") << false << false;
+        QTest::addColumn<bool>("poolFirst");
+        // Without batch norm the first block trains as inputConvPool, the second block's
+        // pool and ReLU as channelsLastMaxPool.
+        QTest::newRow("ReLU then pool (run as pool then ReLU)") << false << false;
+        QTest::newRow("pool then ReLU (quick-99's order)") << false << true;
         // 6 and 12 channels: not multiples of 8, so channelsLastBatchNorm stands in for
         // libtorch's layer; the 8-channel one stays libtorch's.
         QTest::newRow("batch norm") << true << false;
-        // quick-99's first block: convolution, pool, ReLU train as inputConvPool.
-        QTest::newRow("fused first layer") << false << true;
     }
 
     // The convolution fast path (channels-last weights and inputs, pool before ReLU, in
@@ -654,14 +671,14 @@ private Q_SLOTS:
     void channelsLastMatchesPlainPath()
     {
         QFETCH(bool, batchNorm);
-        QFETCH(bool, fusedInput);
+        QFETCH(bool, poolFirst);
         const auto data = syntheticData();
         NetworkSpec spec;
         spec.layers = {LayerSpec::conv(6, 5), LayerSpec::activation(LayerSpec::Type::ReLU), LayerSpec::maxPool(2),
                        LayerSpec::conv(8, 3, 1, 1), LayerSpec::maxPool(2), LayerSpec::activation(LayerSpec::Type::ReLU),
                        LayerSpec::flatten(), LayerSpec::linear(32), LayerSpec::activation(LayerSpec::Type::ReLU),
                        LayerSpec::linear(10)};
-        if (fusedInput)
+        if (poolFirst)
             std::swap(spec.layers[1], spec.layers[2]);   // conv, pool, ReLU
         if (batchNorm) {
             spec.layers = {LayerSpec::conv(6, 5), LayerSpec::batchNorm(), LayerSpec::activation(LayerSpec::Type::ReLU),
@@ -687,7 +704,7 @@ private Q_SLOTS:
         QCOMPARE(xFast.stride(1), int64_t(1));   // NHWC strides even for one channel
 #if defined(__GNUC__) && defined(__x86_64__)
         if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-            QCOMPARE(inputConvPoolSpan(fast.net, 0, xFast), fusedInput ? 3 : 0);
+            QCOMPARE(inputConvPoolSpan(fast.net, 0, xFast), batchNorm ? 0 : 3);   // batch norm trains on the full map
 #endif
         const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()), {batch}, torch::kLong);
 
