@@ -141,7 +141,7 @@ DesignPage::DesignPage(QWidget *parent) : QWidget(parent)
     m_quick99->setObjectName(QStringLiteral("quick99Button"));
     m_quick99->setMinimumHeight(32);
     m_quick99->setToolTip(tr("Loads the quick-99 preset (two small convolutions, two epochs) and trains it: "
-                             "over 99% test accuracy in about 15 seconds on two cores"));
+                             "over 99% test accuracy in about 10 seconds on two cores"));
 
     // Layout: design on the left, hyperparameters on the right.
     auto *top = new QHBoxLayout;
