@@ -51,12 +51,37 @@ qsizetype declaredIdxSize(const uchar *data, qsizetype n)
 
 #ifdef LAB_HAVE_LIBDEFLATE
 /**
+ * The total size the idx header at the start of gzip data `gz` declares, from its first few
+ * inflated bytes (zlib, nothing large allocated); −1 when unknown, 0 when not an idx header.
+ */
+qsizetype gzippedIdxDeclaredSize(const QByteArray &gz)
+{
+    z_stream stream{};
+    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
+        return -1;
+    uchar head[headerProbe];
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.constData()));
+    stream.avail_in = uInt(gz.size());
+    stream.next_out = head;
+    stream.avail_out = uInt(headerProbe);
+    int rc = Z_OK;
+    qsizetype declared = -1;
+    while (declared < 0 && rc == Z_OK && stream.avail_out > 0) {
+        rc = inflate(&stream, Z_NO_FLUSH);
+        declared = declaredIdxSize(head, headerProbe - qsizetype(stream.avail_out));
+    }
+    inflateEnd(&stream);
+    return declared;
+}
+
+/**
  * The common case in one call: a single-member gzip file of an idx image whose trailer
  * states its size honestly, within `maxBytes`. libdeflate inflates a whole buffer ~2.5× as
  * fast as zlib's streaming inflate (MNIST's training images: 0.065 s against 0.17 s), and
  * loading the data is part of every run's time. Anything else — a trailer that lies, data
- * after the first member, a corrupt stream, an idx header that disagrees with the size —
- * returns an empty result and goes through zlib, whose path says exactly what is wrong.
+ * after the first member, a corrupt stream, an idx header that disagrees with the size (a
+ * gzip bomb) — returns an empty result and goes through zlib, whose path stops at what the
+ * header declares and says exactly what is wrong.
  */
 QByteArray inflateWhole(const QByteArray &gz, qsizetype maxBytes)
 {
@@ -64,6 +89,10 @@ QByteArray inflateWhole(const QByteArray &gz, qsizetype maxBytes)
         return QByteArray();
     const qsizetype size = qFromLittleEndian<quint32>(gz.constData() + gz.size() - 4);
     if (size < headerProbe || size > maxBytes || size > gz.size() * 1032 + 1024)
+        return QByteArray();
+    // Only a size the idx header inside agrees with is allocated: a gzip bomb behind a small
+    // header states its real (huge) size in the trailer.
+    if (gzippedIdxDeclaredSize(gz) != size)
         return QByteArray();
     QByteArray out(size, Qt::Uninitialized);
     adviseHugePages(out.data(), size_t(out.size()));

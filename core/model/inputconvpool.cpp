@@ -109,6 +109,15 @@ FoldedLayer fold(const torch::nn::Sequential &net, size_t first, int span)
 
 #ifdef LAB_INPUT_CONV_POOL
 
+/** A mask of the first `lanes` of a register's eight floats, for a part-filled channel group. */
+__attribute__((target("avx2,fma"))) inline __m256i laneMask(int64_t lanes)
+{
+    alignas(32) int32_t bits[kLanes];
+    for (int64_t l = 0; l < kLanes; ++l)
+        bits[l] = l < lanes ? -1 : 0;
+    return _mm256_load_si256(reinterpret_cast<const __m256i *>(bits));
+}
+
 /**
  * The pooled value of one window's four sums: their maximum plus the bias, then the ReLU.
  * With `winners`, also which of the four sums won, as max pooling's backward needs it:
@@ -160,10 +169,7 @@ __attribute__((target("avx2,fma"))) void convPoolImage(const FoldedLayer &f, con
     const __m256 zero = _mm256_setzero_ps();
     for (int64_t group = 0; group < f.paddedChannels; group += kLanes) {
         const int64_t lanes = std::min(kLanes, C - group);
-        alignas(32) int32_t maskBits[kLanes];
-        for (int64_t l = 0; l < kLanes; ++l)
-            maskBits[l] = l < lanes ? -1 : 0;
-        const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i *>(maskBits));
+        const __m256i mask = laneMask(lanes);
         const bool full = lanes == kLanes;
         const __m256 bias = _mm256_loadu_ps(f.bias.data() + group);
         const float *weights = f.weights.data() + group;
@@ -266,10 +272,7 @@ __attribute__((target("avx2,fma"))) void convPoolGradientImage(int64_t kernel, i
 {
     for (int64_t group = 0; group < paddedC; group += kLanes) {
         const int64_t lanes = std::min(kLanes, C - group);
-        alignas(32) int32_t maskBits[kLanes];
-        for (int64_t l = 0; l < kLanes; ++l)
-            maskBits[l] = l < lanes ? -1 : 0;
-        const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i *>(maskBits));
+        const __m256i mask = laneMask(lanes);
         const bool full = lanes == kLanes;
         for (int64_t ky = 0; ky < kernel; ++ky) {
             for (int64_t kx0 = 0; kx0 < kernel; kx0 += 5) {

@@ -101,6 +101,18 @@ private:
     int m_left;
 };
 
+/** Why this machine runs the modules in place of inputConvPool, or nullptr when it does not. */
+const char *whyNoFusedInputLayer()
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+        return "the fused layer needs AVX2 and FMA; without them the modules run as they are";
+    return nullptr;
+#else
+    return "the fused layer is built for x86-64 (GCC, Clang); elsewhere the modules run as they are";
+#endif
+}
+
 } // namespace
 
 class TestTraining : public QObject
@@ -447,12 +459,8 @@ private Q_SLOTS:
         QFETCH(bool, relu);
         QFETCH(int, padding);
         QFETCH(bool, reluBeforePool);
-#if defined(__GNUC__) && defined(__x86_64__)
-        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
-            QSKIP("the fused layer needs AVX2 and FMA; without them the modules run as they are");
-#else
-        QSKIP("the fused layer is built for x86-64 (GCC, Clang); elsewhere the modules run as they are");
-#endif
+        if (const char *why = whyNoFusedInputLayer())
+            QSKIP(why);
         torch::manual_seed(7);
         torch::nn::Sequential net;
         net->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, channels, kernel).padding(padding)));
@@ -576,12 +584,8 @@ private Q_SLOTS:
         QFETCH(bool, relu);
         QFETCH(int, padding);
         QFETCH(bool, reluBeforePool);
-#if defined(__GNUC__) && defined(__x86_64__)
-        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
-            QSKIP("the fused layer needs AVX2 and FMA; without them the modules run as they are");
-#else
-        QSKIP("the fused layer is built for x86-64 (GCC, Clang); elsewhere the modules run as they are");
-#endif
+        if (const char *why = whyNoFusedInputLayer())
+            QSKIP(why);
         torch::manual_seed(11);
         torch::nn::Sequential net;
         torch::nn::Conv2d conv(torch::nn::Conv2dOptions(1, channels, kernel).padding(padding));
@@ -642,10 +646,8 @@ private Q_SLOTS:
         network.net->eval();
         torch::InferenceMode inference;
         const torch::Tensor x = torch::randn({64, 1, 28, 28});
-#if defined(__GNUC__) && defined(__x86_64__)
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        if (!whyNoFusedInputLayer())
             QCOMPARE(inputConvPoolSpan(network.net, 0, x), 3);   // conv, pool, ReLU
-#endif
         const torch::Tensor plain = network.net->forward(x), fast = network.run(x);
         QVERIFY2((fast - plain).abs().max().item<double>() < 1e-4, qPrintable(QString::number((fast - plain).abs().max().item<double>())));
         QVERIFY(torch::equal(fast.argmax(1), plain.argmax(1)));
@@ -702,10 +704,8 @@ private Q_SLOTS:
         torch::Tensor xFast = fast.emptyInput(batch, 1, 28, 28);
         Dataset::normalizeRange(data->train, 0, batch, data->norm, xFast.data_ptr<float>());
         QCOMPARE(xFast.stride(1), int64_t(1));   // NHWC strides even for one channel
-#if defined(__GNUC__) && defined(__x86_64__)
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        if (!whyNoFusedInputLayer())
             QCOMPARE(inputConvPoolSpan(fast.net, 0, xFast), batchNorm ? 0 : 3);   // batch norm trains on the full map
-#endif
         const torch::Tensor y = torch::from_blob(const_cast<std::int64_t *>(data->train.labels.data()), {batch}, torch::kLong);
 
         const torch::Tensor plainLoss = torch::nn::functional::cross_entropy(plain.net->forward(x), y);
