@@ -303,10 +303,6 @@ __attribute__((target("avx2,fma"))) void convPoolGradientImage(int64_t kernel, i
 
 #endif
 
-} // namespace
-
-namespace {
-
 /** The pooled output of `f` on the N×1×H×W images `x`, and the winners when asked for. */
 torch::Tensor runFolded(const FoldedLayer &f, const torch::Tensor &x, torch::Tensor *winners)
 {
@@ -359,10 +355,11 @@ public:
         const torch::Tensor grad = gradOutputs[0].contiguous(torch::MemoryFormat::ChannelsLast);
         const std::vector<int64_t> sizes = ctx->saved_data["weight_sizes"].toIntVector();
         const std::vector<int64_t> strides = ctx->saved_data["weight_strides"].toIntVector();
-        const int64_t n = x.size(0), width = x.size(3);
+        const int64_t n = x.size(0);
+        [[maybe_unused]] const int64_t width = x.size(3);   // (unused where the kernels are not built)
         const int64_t C = sizes[0], kernel = sizes[2], taps = kernel * kernel;
         const int64_t paddedC = (C + kLanes - 1) / kLanes * kLanes;
-        const int64_t pooledH = winners.size(2), pooledW = winners.size(3);
+        [[maybe_unused]] const int64_t pooledH = winners.size(2), pooledW = winners.size(3);
         // One partial sum per part of the batch, added in a fixed order: the same gradients
         // for the same thread count, run after run.
         const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(n, at::get_num_threads()));
