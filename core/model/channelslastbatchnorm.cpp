@@ -1,5 +1,7 @@
 #include "core/model/channelslastbatchnorm_p.h"
 
+#include "core/common/vectorclones.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -21,14 +23,7 @@ int64_t blockCount(int64_t rows)
     return (rows + kRowsPerBlock - 1) / kRowsPerBlock;
 }
 
-// The two loops below are all of the layer's time. On x86-64 Linux they are also built for
-// AVX2 and the better version is picked when the program loads (the default build targets
-// the baseline x86-64 instruction set, whose vectors are half as wide).
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
-#define LAB_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define LAB_VECTOR_CLONES
-#endif
+// The two loops below are all of the layer's time: built for AVX2 too (LAB_VECTOR_CLONES).
 
 /**
  * Per channel, over rows [first, last): the sums of a and of a·b. Float accumulators (a

@@ -1,5 +1,7 @@
 #include "core/model/channelslastmaxpool_p.h"
 
+#include "core/common/vectorclones.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -8,14 +10,6 @@
 namespace lab {
 
 namespace {
-
-// As in channelslastbatchnorm.cpp: plain loops over the channels, also built for AVX2 and
-// picked when the program loads.
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
-#define LAB_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define LAB_VECTOR_CLONES
-#endif
 
 /** One 2×2 window's four input pixels (each `channels` floats) in row order. */
 struct Window

@@ -88,23 +88,30 @@ FoldedLayer foldedLayer(const torch::Tensor &weight, const torch::Tensor &bias, 
     return f;
 }
 
+template <typename Module>
+bool moduleIs(const torch::nn::Sequential &net, size_t i)
+{
+    return i < net->size() && net->ptr(i)->as<Module>() != nullptr;
+}
+
+/** Whether modules first + 1 … first + span − 1 hold a ReLU (before or after the pool). */
+bool spanHasReLU(const torch::nn::Sequential &net, size_t first, int span)
+{
+    for (int i = 1; i < span; ++i)
+        if (moduleIs<torch::nn::ReLU>(net, first + size_t(i)))
+            return true;
+    return false;
+}
+
 // The modules first … first + span − 1 as one layer: an eval-mode batch norm becomes the
 // affine map scale = γ/√(var + ε), shift = β − mean·scale (runningStatisticsAffine).
 FoldedLayer fold(const torch::nn::Sequential &net, size_t first, int span)
 {
     const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
-    ChannelAffine norm;
-    bool hasNorm = false, relu = false;
-    for (int i = 1; i < span; ++i) {
-        const auto &module = net->ptr(first + size_t(i));
-        if (const auto *bn = module->as<torch::nn::BatchNorm2d>()) {
-            norm = runningStatisticsAffine(*bn);
-            hasNorm = true;
-        } else if (module->as<torch::nn::ReLU>()) {
-            relu = true;
-        }
-    }
-    return foldedLayer(conv->weight, conv->options.bias() ? conv->bias : torch::Tensor(), hasNorm ? &norm : nullptr, relu);
+    const auto *bn = net->ptr(first + 1)->as<torch::nn::BatchNorm2d>();   // only ever right after the convolution
+    const ChannelAffine norm = bn ? runningStatisticsAffine(*bn) : ChannelAffine();
+    return foldedLayer(conv->weight, conv->options.bias() ? conv->bias : torch::Tensor(), bn ? &norm : nullptr,
+                       spanHasReLU(net, first, span));
 }
 
 #ifdef LAB_INPUT_CONV_POOL
@@ -395,12 +402,6 @@ public:
     }
 };
 
-template <typename Module>
-bool moduleIs(const torch::nn::Sequential &net, size_t i)
-{
-    return i < net->size() && net->ptr(i)->as<Module>() != nullptr;
-}
-
 bool wantsWeightGradient(const torch::nn::Conv2dImpl &conv)
 {
     return torch::GradMode::is_enabled()
@@ -452,12 +453,8 @@ torch::Tensor inputConvPool(const torch::nn::Sequential &net, size_t first, int 
     const auto *conv = net->ptr(first)->as<torch::nn::Conv2d>();
     const int64_t padding = inputConvPadding(*conv);
     const torch::Tensor input = padding > 0 ? torch::constant_pad_nd(x, {padding, padding, padding, padding}) : x;
-    if (wantsWeightGradient(*conv)) {
-        bool relu = false;
-        for (int i = 1; i < span; ++i)
-            relu = relu || moduleIs<torch::nn::ReLU>(net, first + size_t(i));
-        return InputConvPoolFunction::apply(input, conv->weight, conv->bias, relu);
-    }
+    if (wantsWeightGradient(*conv))
+        return InputConvPoolFunction::apply(input, conv->weight, conv->bias, spanHasReLU(net, first, span));
     return runFolded(fold(net, first, span), input, nullptr);
 }
 
